@@ -1,0 +1,454 @@
+"""The passes of `sitebook.engine.cpm`: compile a `Project` once, then forward, backward, float.
+
+See `sitebook.engine.cpm` for the representation. This module keeps per-activity state in flat
+lists indexed by position in topological order; calendar arithmetic is a binary search in the
+compiled calendars' interval arrays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sitebook.engine.calendars import (
+    CompiledCalendar,
+    HorizonError,
+    compile_calendar,
+    from_minutes,
+    to_minutes,
+)
+from sitebook.engine.errors import (
+    CycleError,
+    NegativeDurationError,
+    NetworkError,
+    UnknownActivityError,
+)
+from sitebook.engine.network import (
+    Activity,
+    ActivityResult,
+    ActivityType,
+    Calendar,
+    ConstraintType,
+    CriticalDefinition,
+    FloatType,
+    LagCalendarRule,
+    LagUnit,
+    LinkType,
+    Project,
+    Schedule,
+    calendar_24h,
+)
+
+_NEG = -(1 << 60)
+_POS = 1 << 60
+FS, SS, FF, SF = 0, 1, 2, 3
+_LINK_CODE = {LinkType.FS: FS, LinkType.SS: SS, LinkType.FF: FF, LinkType.SF: SF}
+
+_START_LOWER = {
+    ConstraintType.START_ON,
+    ConstraintType.START_ON_OR_AFTER,
+}
+_FINISH_LOWER = {ConstraintType.FINISH_ON, ConstraintType.FINISH_ON_OR_AFTER}
+_START_UPPER = {ConstraintType.START_ON, ConstraintType.START_ON_OR_BEFORE}
+_FINISH_UPPER = {ConstraintType.FINISH_ON, ConstraintType.FINISH_ON_OR_BEFORE}
+
+
+@dataclass
+class _LinkRow:
+    """A link between positions in topological order, with its lag calendar."""
+
+    pred: int
+    succ: int
+    kind: int
+    lag: int
+    lag_unit: LagUnit
+    lag_cal: CompiledCalendar | None
+
+
+def _topological_order(
+    acts: list[Activity], index: dict[str, int], edges: list[tuple[int, int]]
+) -> list[int]:
+    """Kahn's order of activity positions; raise `CycleError` naming one loop's codes."""
+    n = len(acts)
+    indegree = [0] * n
+    out: list[list[int]] = [[] for _ in range(n)]
+    for p, s in edges:
+        out[p].append(s)
+        indegree[s] += 1
+    ready = [i for i in range(n) if indegree[i] == 0]
+    ready.reverse()
+    order: list[int] = []
+    while ready:
+        i = ready.pop()
+        order.append(i)
+        for s in out[i]:
+            indegree[s] -= 1
+            if indegree[s] == 0:
+                ready.append(s)
+    if len(order) == n:
+        return order
+    # Every node left has an incoming edge from another left node: walk backwards to a loop.
+    left = {i for i in range(n) if indegree[i] > 0}
+    back: dict[int, int] = {}
+    for p, s in edges:
+        if p in left and s in left:
+            back[s] = p
+    node = next(iter(left))
+    seen: dict[int, int] = {}
+    path: list[int] = []
+    while node not in seen:
+        seen[node] = len(path)
+        path.append(node)
+        node = back[node]
+    loop = path[seen[node] :]
+    loop.reverse()
+    raise CycleError([acts[i].code for i in loop])
+
+
+def _horizon(project: Project, extra_days: int) -> tuple[dt.date, dt.date]:
+    """Days to compile calendars over: every known date plus room for the work."""
+    moments = [m for m in (project.data_date, project.planned_start, project.must_finish_by) if m]
+    total = 0
+    for a in project.activities:
+        total += max(a.original_duration, a.remaining_duration)
+        for m in (a.actual_start, a.actual_finish, a.expected_finish, a.resume, a.suspend):
+            if m is not None:
+                moments.append(m)
+        for c in a.constraints:
+            if c.date is not None:
+                moments.append(c.date)
+    if not moments:
+        moments = [dt.datetime(2000, 1, 1)]
+    lag_total = sum(abs(k.lag) for k in project.links if k.lag_unit is not LagUnit.PERCENT)
+    # Working minutes to calendar days: at worst about 1/3 of a day's minutes are working.
+    span_days = (total + lag_total) * 3 // 1440 + 60
+    span_days = min(span_days, 366 * 60)
+    first = min(moments).date() - dt.timedelta(days=400 + extra_days)
+    last = max(moments).date() + dt.timedelta(days=span_days + 400 + extra_days)
+    return first, last
+
+
+def schedule(project: Project) -> Schedule:
+    """Schedule `project` from scratch and return its `Schedule`."""
+    extra = 0
+    for _ in range(6):
+        try:
+            return _schedule(project, extra)
+        except HorizonError:
+            extra = extra * 4 + 3650
+    raise NetworkError("schedule runs beyond any calendar horizon")
+
+
+def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - the passes
+    acts = project.activities
+    n = len(acts)
+    options = project.options
+    if project.data_date is None:
+        raise NetworkError(f"project {project.code!r} has no data date or planned start")
+    index: dict[str, int] = {}
+    for i, a in enumerate(acts):
+        if a.original_duration < 0 or a.remaining_duration < 0:
+            raise NegativeDurationError(a.code, min(a.original_duration, a.remaining_duration))
+        index[a.id] = i
+
+    first, last = _horizon(project, extra_days)
+    compiled: dict[str, CompiledCalendar] = {}
+
+    def calendar_of(cid: str) -> CompiledCalendar:
+        found = compiled.get(cid)
+        if found is None:
+            source = project.calendars.get(cid)
+            if source is None:
+                source = project.calendars.get(project.default_calendar_id) or Calendar(id=cid)
+            found = compile_calendar(source, first, last)
+            compiled[cid] = found
+        return found
+
+    cal = [calendar_of(a.calendar_id) for a in acts]
+    h24 = compiled.setdefault("\x0024h", compile_calendar(calendar_24h(), first, last))
+
+    links: list[_LinkRow] = []
+    edges: list[tuple[int, int]] = []
+    for k in project.links:
+        p = index.get(k.pred_id)
+        s = index.get(k.succ_id)
+        if p is None:
+            raise UnknownActivityError(k.pred_id, where=f"link {k.pred_id} -> {k.succ_id}")
+        if s is None:
+            raise UnknownActivityError(k.succ_id, where=f"link {k.pred_id} -> {k.succ_id}")
+        lag_cal: CompiledCalendar | None
+        if k.lag_unit is LagUnit.ELAPSED:
+            lag_cal = h24
+        elif k.lag_calendar_id:
+            lag_cal = calendar_of(k.lag_calendar_id)
+        elif options.lag_calendar is LagCalendarRule.SUCCESSOR:
+            lag_cal = cal[s]
+        elif options.lag_calendar is LagCalendarRule.TWENTY_FOUR_HOUR:
+            lag_cal = h24
+        elif options.lag_calendar is LagCalendarRule.PROJECT_DEFAULT:
+            lag_cal = calendar_of(project.default_calendar_id)
+        else:
+            lag_cal = cal[p]
+        links.append(_LinkRow(p, s, _LINK_CODE[k.type], k.lag, k.lag_unit, lag_cal))
+        edges.append((p, s))
+    order = _topological_order(acts, index, edges)
+
+    preds: list[list[_LinkRow]] = [[] for _ in range(n)]
+    succs: list[list[_LinkRow]] = [[] for _ in range(n)]
+    for row in links:
+        preds[row.succ].append(row)
+        succs[row.pred].append(row)
+
+    dd = to_minutes(project.data_date)
+    # Absolute-minute driving dates (what links read) and ordinals on each activity's calendar.
+    drive_start = [0] * n
+    drive_finish = [0] * n
+    es = [0] * n
+    ef = [0] * n
+    dur = [0] * n
+
+    def lag_moment(row: _LinkRow, t: int, sign: int) -> int:
+        """Moment `t` moved by the link's lag (sign -1 in the backward pass)."""
+        lag = row.lag
+        if row.lag_unit is LagUnit.PERCENT:
+            lag = dur[row.pred] * lag // 10000
+        if lag == 0:
+            return t
+        lc = row.lag_cal if row.lag_cal is not None else h24
+        w = lc.ordinal(t) + sign * lag
+        return lc.finish_at(w) if sign > 0 else lc.start_at(w)
+
+    for i in order:
+        a = acts[i]
+        c = cal[i]
+        d = a.remaining_duration if a.is_started else a.remaining_duration
+        if a.type is ActivityType.START_MILESTONE or a.type is ActivityType.FINISH_MILESTONE:
+            d = 0
+        if a.actual_finish is not None:
+            start = to_minutes(a.actual_start or a.actual_finish)
+            finish = to_minutes(a.actual_finish)
+            drive_start[i], drive_finish[i] = start, finish
+            es[i] = ef[i] = c.ordinal(dd)
+            dur[i] = 0
+            continue
+        start_lb = c.ordinal(dd)
+        if a.is_started and a.resume is not None and a.suspend is not None:
+            start_lb = max(start_lb, c.ordinal(to_minutes(a.resume)))
+        finish_lb = _NEG
+        if not (a.is_started and options.progress_override):
+            for row in preds[i]:
+                p = row.pred
+                if row.kind == FS or row.kind == FF:
+                    t = drive_finish[p]
+                else:
+                    t = drive_start[p]
+                    if (
+                        acts[p].is_started
+                        and acts[p].actual_finish is None
+                        and not options.ss_lag_from_actual_start
+                    ):
+                        t = c_start(cal[p], es[p])
+                t = lag_moment(row, t, 1)
+                w = c.ordinal(t)
+                if row.kind == FS or row.kind == SS:
+                    start_lb = max(start_lb, w)
+                else:
+                    finish_lb = max(finish_lb, w)
+        mandatory_start = mandatory_finish = None
+        if not a.is_started:
+            for con in a.constraints:
+                if con.date is None:
+                    continue
+                w = c.ordinal(to_minutes(con.date))
+                if con.type in _START_LOWER:
+                    start_lb = max(start_lb, w)
+                elif con.type in _FINISH_LOWER:
+                    finish_lb = max(finish_lb, w)
+                elif con.type is ConstraintType.MANDATORY_START:
+                    mandatory_start = w
+                elif con.type is ConstraintType.MANDATORY_FINISH:
+                    mandatory_finish = w
+        start = max(start_lb, finish_lb - d)
+        if options.use_expected_finish and a.expected_finish is not None and a.is_started:
+            d = max(0, c.ordinal(to_minutes(a.expected_finish)) - start)
+        if mandatory_start is not None:
+            start = mandatory_start
+        elif mandatory_finish is not None:
+            start = mandatory_finish - d
+        es[i] = start
+        ef[i] = start + d
+        dur[i] = d
+        if a.type is ActivityType.FINISH_MILESTONE:
+            drive_start[i] = drive_finish[i] = c.finish_at(ef[i])
+        elif d == 0:
+            drive_start[i] = drive_finish[i] = c.start_at(es[i])
+        else:
+            drive_start[i] = c.start_at(es[i])
+            drive_finish[i] = c.finish_at(ef[i])
+        if a.is_started and a.actual_start is not None:
+            if not options.ss_lag_from_actual_start:
+                pass
+            drive_start[i] = to_minutes(a.actual_start)
+
+    project_finish = max(drive_finish) if n else dd
+    # Open ends finish by the project's must-finish-by date when set (P6 plan_end_date).
+    late_anchor = project_finish
+    if project.must_finish_by is not None:
+        late_anchor = to_minutes(project.must_finish_by)
+
+    ls = [0] * n
+    lf = [0] * n
+    late_start = [0] * n
+    late_finish = [0] * n
+    for i in reversed(order):
+        a = acts[i]
+        c = cal[i]
+        d = dur[i]
+        lf_ub = _POS
+        ls_ub = _POS
+        if not succs[i]:
+            lf_ub = c.ordinal(late_anchor)
+        for row in succs[i]:
+            s = row.succ
+            t = late_start[s] if row.kind == FS or row.kind == SS else late_finish[s]
+            t = lag_moment(row, t, -1)
+            w = c.ordinal(t)
+            if row.kind == FS or row.kind == FF:
+                lf_ub = min(lf_ub, w)
+            else:
+                ls_ub = min(ls_ub, w)
+        finish = min(lf_ub, ls_ub + d)
+        if a.actual_finish is None:
+            for con in a.constraints:
+                if con.date is None:
+                    continue
+                w = c.ordinal(to_minutes(con.date))
+                if con.type in _FINISH_UPPER:
+                    finish = min(finish, w)
+                elif con.type in _START_UPPER:
+                    finish = min(finish, w + d)
+                elif con.type is ConstraintType.MANDATORY_FINISH:
+                    finish = w
+                elif con.type is ConstraintType.MANDATORY_START:
+                    finish = w + d
+        lf[i] = finish
+        ls[i] = finish - d
+        if a.type is ActivityType.START_MILESTONE:
+            late_start[i] = late_finish[i] = c.start_at(ls[i])
+        elif d == 0:
+            late_start[i] = late_finish[i] = c.finish_at(lf[i])
+        else:
+            late_start[i] = c.start_at(ls[i])
+            late_finish[i] = c.finish_at(lf[i])
+
+    results: dict[str, ActivityResult] = {}
+    threshold = options.critical_float_minutes
+    for i in range(n):
+        a = acts[i]
+        c = cal[i]
+        complete = a.actual_finish is not None
+        if complete:
+            early_s = early_f = project.data_date
+            tf: int | None = None
+            ff: int | None = None
+            if options.float_on_completed:
+                tf = ff = 0
+        else:
+            if a.type is ActivityType.FINISH_MILESTONE:
+                early_s = early_f = from_minutes(c.finish_at(ef[i]))
+            elif dur[i] == 0:
+                early_s = early_f = from_minutes(c.start_at(es[i]))
+            else:
+                early_s = from_minutes(c.start_at(es[i]))
+                early_f = from_minutes(c.finish_at(ef[i]))
+            finish_float = lf[i] - ef[i]
+            start_float = ls[i] - es[i]
+            if options.float_type is FloatType.START:
+                tf = start_float
+            elif options.float_type is FloatType.SMALLEST:
+                tf = min(start_float, finish_float)
+            else:
+                tf = finish_float
+            ff = _free_float(i, acts, succs, cal, drive_start, drive_finish, ef, dur, lag_moment)
+            if ff is None:
+                ff = c.ordinal(project_finish) - ef[i]
+            ff = max(0, min(ff, tf)) if tf >= 0 else 0
+        critical = tf is not None and tf <= threshold
+        results[a.id] = ActivityResult(
+            early_start=early_s,
+            early_finish=early_f,
+            late_start=from_minutes(late_start[i]),
+            late_finish=from_minutes(late_finish[i]),
+            total_float=tf,
+            free_float=ff,
+            critical=critical,
+            remaining_start=None if complete else early_s,
+            remaining_finish=None if complete else early_f,
+        )
+    if options.critical is CriticalDefinition.LONGEST_PATH:
+        _mark_longest_path(results, acts, preds, drive_finish, project_finish, cal, ef)
+    return Schedule(
+        project_code=project.code,
+        data_date=project.data_date,
+        finish=from_minutes(project_finish),
+        results=results,
+    )
+
+
+def c_start(c: CompiledCalendar, w: int) -> int:
+    """The moment ordinal `w` starts on `c`."""
+    return c.start_at(w)
+
+
+def _free_float(
+    i: int,
+    acts: list[Activity],
+    succs: list[list[_LinkRow]],
+    cal: list[CompiledCalendar],
+    drive_start: list[int],
+    drive_finish: list[int],
+    ef: list[int],
+    dur: list[int],
+    lag_moment: object,
+) -> int | None:
+    """Working minutes activity `i` can slip before it moves any successor's early dates."""
+    move = lag_moment
+    assert callable(move)
+    c = cal[i]
+    best: int | None = None
+    for row in succs[i]:
+        s = row.succ
+        if acts[s].actual_finish is not None:
+            continue
+        t = drive_start[s] if row.kind == FS or row.kind == SS else drive_finish[s]
+        t = move(row, t, -1)
+        w = c.ordinal(t)
+        allowed = w if row.kind == FS or row.kind == FF else w + dur[i]
+        slack = allowed - ef[i]
+        best = slack if best is None else min(best, slack)
+    return best
+
+
+def _mark_longest_path(
+    results: dict[str, ActivityResult],
+    acts: list[Activity],
+    preds: list[list[_LinkRow]],
+    drive_finish: list[int],
+    project_finish: int,
+    cal: list[CompiledCalendar],
+    ef: list[int],
+) -> None:
+    """Flag activities on the longest path: back from the latest finish along driving links."""
+    n = len(acts)
+    stack = [i for i in range(n) if drive_finish[i] == project_finish]
+    seen: set[int] = set()
+    while stack:
+        i = stack.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        results[acts[i].id].longest_path = True
+        results[acts[i].id].critical = True
+        for row in preds[i]:
+            if results[acts[row.pred].id].total_float == results[acts[i].id].total_float:
+                stack.append(row.pred)
