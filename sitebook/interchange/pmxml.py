@@ -215,7 +215,7 @@ def _read_calendars(elements: list[Element], where: str) -> dict[str, Calendar]:
             if base_id in raw and base_id not in seen and base_id != calendar_id
             else None
         )
-        week = list(base.week) if base is not None else [()] * 7
+        week: list[DayIntervals] = list(base.week) if base is not None else [()] * 7
         exceptions = dict(base.exceptions) if base is not None else {}
         work_week = element.find("StandardWorkWeek")
         if work_week is not None:
