@@ -130,6 +130,15 @@ class CompiledCalendar:
         k = bisect_right(self.cum_list, w - 1) - 1
         return self.starts_list[k] + (w - self.cum_list[k])
 
+    def normalize(self, t: int) -> int:
+        """`t` if it lies in or at either end of a working interval, else the next start."""
+        k = bisect_right(self.starts_list, t) - 1
+        if k >= 0 and t <= self.ends_list[k]:
+            return t
+        if k + 1 < len(self.starts_list):
+            return self.starts_list[k + 1]
+        raise HorizonError(f"{from_minutes(t)} is after calendar horizon")
+
     def next_working(self, t: int) -> int:
         """The first working moment at or after `t`."""
         return self.start_at(self.ordinal(t))

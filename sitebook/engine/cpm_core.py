@@ -50,6 +50,7 @@ _START_LOWER = {
 }
 _FINISH_LOWER = {ConstraintType.FINISH_ON, ConstraintType.FINISH_ON_OR_AFTER}
 _START_UPPER = {ConstraintType.START_ON, ConstraintType.START_ON_OR_BEFORE}
+_MILESTONES = {ActivityType.START_MILESTONE, ActivityType.FINISH_MILESTONE}
 _FINISH_UPPER = {ConstraintType.FINISH_ON, ConstraintType.FINISH_ON_OR_BEFORE}
 
 
@@ -206,6 +207,8 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
     es = [0] * n
     ef = [0] * n
     dur = [0] * n
+    disp_start = [0] * n  # the early dates P6 shows (remaining early dates when started)
+    disp_finish = [0] * n
 
     def lag_moment(row: _LinkRow, t: int, sign: int) -> int:
         """Moment `t` moved by the link's lag (sign -1 in the backward pass)."""
@@ -221,20 +224,19 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
     for i in order:
         a = acts[i]
         c = cal[i]
-        d = a.remaining_duration if a.is_started else a.remaining_duration
-        if a.type is ActivityType.START_MILESTONE or a.type is ActivityType.FINISH_MILESTONE:
-            d = 0
-        if a.actual_finish is not None:
-            start = to_minutes(a.actual_start or a.actual_finish)
-            finish = to_minutes(a.actual_finish)
-            drive_start[i], drive_finish[i] = start, finish
-            es[i] = ef[i] = c.ordinal(dd)
-            dur[i] = 0
-            continue
-        start_lb = c.ordinal(dd)
-        if a.is_started and a.resume is not None and a.suspend is not None:
-            start_lb = max(start_lb, c.ordinal(to_minutes(a.resume)))
+        complete = a.actual_finish is not None
+        d = 0 if complete or a.type in _MILESTONES else a.remaining_duration
+        # The latest lower bound on the start, as (ordinal, moment): P6 keeps the moment of the
+        # binding bound for zero-duration activities (a predecessor's 16:00 finish stays
+        # 16:00, a data date is the next working moment, a completed one's stays raw).
+        w0 = c.ordinal(dd)
+        best_w, best_m = w0, (dd if complete else c.start_at(w0))
+        if a.is_started and not complete and a.resume is not None and a.suspend is not None:
+            wr = c.ordinal(to_minutes(a.resume))
+            if wr > best_w:
+                best_w, best_m = wr, c.start_at(wr)
         finish_lb = _NEG
+        finish_m = 0
         if not (a.is_started and options.progress_override):
             for row in preds[i]:
                 p = row.pred
@@ -242,53 +244,84 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
                     t = drive_finish[p]
                 else:
                     t = drive_start[p]
-                    if (
-                        acts[p].is_started
-                        and acts[p].actual_finish is None
-                        and not options.ss_lag_from_actual_start
-                    ):
-                        t = c_start(cal[p], es[p])
                 t = lag_moment(row, t, 1)
                 w = c.ordinal(t)
+                t = c.normalize(t)
                 if row.kind == FS or row.kind == SS:
-                    start_lb = max(start_lb, w)
-                else:
-                    finish_lb = max(finish_lb, w)
+                    if w > best_w or (w == best_w and t > best_m):
+                        best_w, best_m = w, t
+                elif w > finish_lb or (w == finish_lb and t > finish_m):
+                    finish_lb, finish_m = w, t
         mandatory_start = mandatory_finish = None
         if not a.is_started:
             for con in a.constraints:
                 if con.date is None:
                     continue
-                w = c.ordinal(to_minutes(con.date))
+                t = c.normalize(to_minutes(con.date))
+                w = c.ordinal(t)
                 if con.type in _START_LOWER:
-                    start_lb = max(start_lb, w)
+                    if w > best_w or (w == best_w and t > best_m):
+                        best_w, best_m = w, t
                 elif con.type in _FINISH_LOWER:
-                    finish_lb = max(finish_lb, w)
+                    if w > finish_lb or (w == finish_lb and t > finish_m):
+                        finish_lb, finish_m = w, t
                 elif con.type is ConstraintType.MANDATORY_START:
-                    mandatory_start = w
+                    mandatory_start = (w, t)
                 elif con.type is ConstraintType.MANDATORY_FINISH:
-                    mandatory_finish = w
-        start = max(start_lb, finish_lb - d)
+                    mandatory_finish = (w, t)
         if options.use_expected_finish and a.expected_finish is not None and a.is_started:
-            d = max(0, c.ordinal(to_minutes(a.expected_finish)) - start)
+            if not complete:
+                d = max(0, c.ordinal(to_minutes(a.expected_finish)) - best_w)
+        finish_driven = finish_lb - d > best_w or (finish_lb - d == best_w and finish_m > best_m)
         if mandatory_start is not None:
-            start = mandatory_start
+            best_w, best_m = mandatory_start
+            finish_driven = False
         elif mandatory_finish is not None:
-            start = mandatory_finish - d
+            finish_lb, finish_m = mandatory_finish
+            finish_driven = True
+        start = finish_lb - d if finish_driven else best_w
         es[i] = start
         ef[i] = start + d
         dur[i] = d
-        if a.type is ActivityType.FINISH_MILESTONE:
-            drive_start[i] = drive_finish[i] = c.finish_at(ef[i])
+        if finish_driven:
+            drive_finish[i] = finish_m
+            drive_start[i] = finish_m if d == 0 else c.start_at(start)
         elif d == 0:
-            drive_start[i] = drive_finish[i] = c.start_at(es[i])
+            drive_start[i] = drive_finish[i] = best_m
+        else:
+            drive_start[i] = c.start_at(start)
+            drive_finish[i] = c.finish_at(ef[i])
+        disp_start[i] = drive_start[i]
+        disp_finish[i] = drive_finish[i]
+        if complete and a.actual_start is not None and a.actual_finish is not None:
+            # Successors of finished work are driven by its actual dates.
+            drive_start[i] = to_minutes(a.actual_start)
+            drive_finish[i] = to_minutes(a.actual_finish)
+        elif a.actual_start is not None and options.ss_lag_from_actual_start:
+            drive_start[i] = to_minutes(a.actual_start)
+
+    # As-late-as-possible activities slide forward by their free float, latest first.
+    for i in reversed(order):
+        a = acts[i]
+        if a.actual_finish is not None or a.is_started:
+            continue
+        if not any(con.type is ConstraintType.AS_LATE_AS_POSSIBLE for con in a.constraints):
+            continue
+        slack = _free_float(i, acts, succs, cal, drive_start, drive_finish, ef, dur, lag_moment)
+        if slack is None or slack <= 0:
+            continue
+        c = cal[i]
+        es[i] += slack
+        ef[i] += slack
+        if dur[i] == 0:
+            if acts[i].type is ActivityType.FINISH_MILESTONE:
+                drive_start[i] = drive_finish[i] = c.finish_at(ef[i])
+            else:
+                drive_start[i] = drive_finish[i] = c.start_at(es[i])
         else:
             drive_start[i] = c.start_at(es[i])
             drive_finish[i] = c.finish_at(ef[i])
-        if a.is_started and a.actual_start is not None:
-            if not options.ss_lag_from_actual_start:
-                pass
-            drive_start[i] = to_minutes(a.actual_start)
+        disp_start[i], disp_finish[i] = drive_start[i], drive_finish[i]
 
     project_finish = max(drive_finish) if n else dd
     # Open ends finish by the project's must-finish-by date when set (P6 plan_end_date).
@@ -348,19 +381,14 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
         c = cal[i]
         complete = a.actual_finish is not None
         if complete:
-            early_s = early_f = project.data_date
+            early_s = early_f = from_minutes(disp_start[i])
             tf: int | None = None
             ff: int | None = None
             if options.float_on_completed:
                 tf = ff = 0
         else:
-            if a.type is ActivityType.FINISH_MILESTONE:
-                early_s = early_f = from_minutes(c.finish_at(ef[i]))
-            elif dur[i] == 0:
-                early_s = early_f = from_minutes(c.start_at(es[i]))
-            else:
-                early_s = from_minutes(c.start_at(es[i]))
-                early_f = from_minutes(c.finish_at(ef[i]))
+            early_s = from_minutes(disp_start[i])
+            early_f = from_minutes(disp_finish[i])
             finish_float = lf[i] - ef[i]
             start_float = ls[i] - es[i]
             if options.float_type is FloatType.START:
@@ -372,7 +400,7 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             ff = _free_float(i, acts, succs, cal, drive_start, drive_finish, ef, dur, lag_moment)
             if ff is None:
                 ff = c.ordinal(project_finish) - ef[i]
-            ff = max(0, min(ff, tf)) if tf >= 0 else 0
+            ff = max(0, ff)
         critical = tf is not None and tf <= threshold
         results[a.id] = ActivityResult(
             early_start=early_s,

@@ -237,7 +237,7 @@ def _options(row: dict[str, str] | None, project_row: dict[str, str]) -> Schedul
         )
         options.float_type = _FLOAT_TYPES.get(row.get("sched_float_type", ""), FloatType.FINISH)
         options.use_expected_finish = row.get("sched_use_expect_end_flag", "Y") == "Y"
-        options.ss_lag_from_actual_start = row.get("sched_lag_early_start_flag", "Y") != "Y"
+        options.ss_lag_from_actual_start = row.get("sched_lag_early_start_flag", "Y") == "Y"
         options.open_ends_to_project_finish = (
             row.get("sched_use_project_end_date_for_float", "Y") == "Y"
         )
