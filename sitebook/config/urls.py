@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from sitebook.config.api import api
+
+urlpatterns = [
+    path(
+        "", RedirectView.as_view(pattern_name="projects:project_list", permanent=False), name="home"
+    ),
+    path("accounts/", include("sitebook.accounts.urls")),
+    path("projects/", include("sitebook.projects.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
