@@ -139,6 +139,15 @@ class CompiledCalendar:
             return self.starts_list[k + 1]
         raise HorizonError(f"{from_minutes(t)} is after calendar horizon")
 
+    def normalize_back(self, t: int) -> int:
+        """`t` if it lies in or at either end of a working interval, else the previous end."""
+        k = bisect_right(self.starts_list, t) - 1
+        if k >= 0 and t <= self.ends_list[k]:
+            return t
+        if k >= 0:
+            return self.ends_list[k]
+        raise HorizonError(f"{from_minutes(t)} is before calendar horizon")
+
     def next_working(self, t: int) -> int:
         """The first working moment at or after `t`."""
         return self.start_at(self.ordinal(t))

@@ -337,39 +337,47 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
         a = acts[i]
         c = cal[i]
         d = dur[i]
-        lf_ub = _POS
-        ls_ub = _POS
+        complete = a.actual_finish is not None
+        # The earliest upper bound as (ordinal, moment); zero-duration activities keep the
+        # binding bound's moment (moved back to the previous working end unless complete).
+        bw, bm = _POS, 0
+
+        def bound(w: int, t: int) -> None:
+            nonlocal bw, bm
+            if w < bw or (w == bw and t < bm):
+                bw, bm = w, t
+
         if not succs[i]:
-            lf_ub = c.ordinal(late_anchor)
+            bound(c.ordinal(late_anchor), late_anchor)
         for row in succs[i]:
             s = row.succ
             t = late_start[s] if row.kind == FS or row.kind == SS else late_finish[s]
             t = lag_moment(row, t, -1)
             w = c.ordinal(t)
             if row.kind == FS or row.kind == FF:
-                lf_ub = min(lf_ub, w)
+                bound(w, t)
             else:
-                ls_ub = min(ls_ub, w)
-        finish = min(lf_ub, ls_ub + d)
-        if a.actual_finish is None:
+                bound(w + d, t)
+        if not complete:
             for con in a.constraints:
                 if con.date is None:
                     continue
-                w = c.ordinal(to_minutes(con.date))
-                if con.type in _FINISH_UPPER:
-                    finish = min(finish, w)
-                elif con.type in _START_UPPER:
-                    finish = min(finish, w + d)
-                elif con.type is ConstraintType.MANDATORY_FINISH:
-                    finish = w
-                elif con.type is ConstraintType.MANDATORY_START:
-                    finish = w + d
+                t = to_minutes(con.date)
+                w = c.ordinal(t)
+                if con.type in _FINISH_UPPER or con.type is ConstraintType.MANDATORY_FINISH:
+                    bound(w, t)
+                elif con.type in _START_UPPER or con.type is ConstraintType.MANDATORY_START:
+                    bound(w + d, t)
+        finish = bw
         lf[i] = finish
         ls[i] = finish - d
-        if a.type is ActivityType.START_MILESTONE:
-            late_start[i] = late_finish[i] = c.start_at(ls[i])
-        elif d == 0:
-            late_start[i] = late_finish[i] = c.finish_at(lf[i])
+        if d == 0:
+            if complete:
+                late_start[i] = late_finish[i] = bm
+            elif a.type is ActivityType.START_MILESTONE:
+                late_start[i] = late_finish[i] = c.normalize_back(bm)
+            else:
+                late_start[i] = late_finish[i] = c.finish_at(finish)
         else:
             late_start[i] = c.start_at(ls[i])
             late_finish[i] = c.finish_at(lf[i])
