@@ -219,6 +219,16 @@ class ScheduleOptions:
     ss_lag_from_actual_start: bool = True
     #: MS Project's slack: float on a completed activity is 0, not blank.
     float_on_completed: bool = False
+    #: MS Project: every activity's late finish is bounded by the project finish, not only
+    #: the late finish of activities without successors.
+    late_finish_by_project_finish: bool = False
+    #: MS Project: a started activity reports its actual start as early and late start, a
+    #: completed one its actual start/finish as early and late dates (P6 reports the data date).
+    actual_dates_as_early_dates: bool = False
+    #: WBS-summary activities (MS Project summary tasks) take no time of their own in the
+    #: passes; afterwards they span their members: earliest early/late start, latest
+    #: early/late finish, total float = late finish - early finish on their calendar.
+    roll_up_wbs_summaries: bool = False
 
 
 @dataclass
