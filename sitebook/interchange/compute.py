@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sitebook.engine.cpm import schedule
-from sitebook.engine.errors import FormatError, ScheduleError
+from sitebook.engine.errors import EmptyInputError, FormatError, ScheduleError
 from sitebook.engine.network import Project, Schedule
 
 EXIT_BAD_INPUT = 2
@@ -24,6 +24,8 @@ EXIT_BAD_INPUT = 2
 
 def detect_format(data: bytes) -> str:
     """'xer', 'pmxml' or 'mspdi' from the first bytes of a file; `FormatError` otherwise."""
+    if not data.strip():
+        raise EmptyInputError("empty file: nothing to schedule")
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"ERMHDR"):
         return "xer"
