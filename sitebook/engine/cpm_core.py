@@ -226,6 +226,8 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
         c = cal[i]
         complete = a.actual_finish is not None
         d = 0 if complete or a.type in _MILESTONES else a.remaining_duration
+        if options.roll_up_wbs_summaries and a.type is ActivityType.WBS_SUMMARY:
+            d = 0  # spans its members afterwards (_roll_up_summaries)
         # The latest lower bound on the start, as (ordinal, moment): P6 keeps the moment of the
         # binding bound for zero-duration activities (a predecessor's 16:00 finish stays
         # 16:00, a data date is the next working moment, a completed one's stays raw).
@@ -347,7 +349,7 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             if w < bw or (w == bw and t < bm):
                 bw, bm = w, t
 
-        if not succs[i]:
+        if not succs[i] or options.late_finish_by_project_finish:
             bound(c.ordinal(late_anchor), late_anchor)
         for row in succs[i]:
             s = row.succ
@@ -410,17 +412,24 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
                 ff = c.ordinal(project_finish) - ef[i]
             ff = max(0, ff)
         critical = tf is not None and tf <= threshold
+        late_s, late_f = from_minutes(late_start[i]), from_minutes(late_finish[i])
+        if options.actual_dates_as_early_dates and a.actual_start is not None:
+            early_s = late_s = a.actual_start
+            if a.actual_finish is not None:
+                early_f = late_f = a.actual_finish
         results[a.id] = ActivityResult(
             early_start=early_s,
             early_finish=early_f,
-            late_start=from_minutes(late_start[i]),
-            late_finish=from_minutes(late_finish[i]),
+            late_start=late_s,
+            late_finish=late_f,
             total_float=tf,
             free_float=ff,
             critical=critical,
             remaining_start=None if complete else early_s,
             remaining_finish=None if complete else early_f,
         )
+    if options.roll_up_wbs_summaries:
+        _roll_up_summaries(project, results, cal, project_finish)
     if options.critical is CriticalDefinition.LONGEST_PATH:
         _mark_longest_path(results, acts, preds, drive_finish, project_finish, cal, ef)
     return Schedule(
@@ -429,6 +438,46 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
         finish=from_minutes(project_finish),
         results=results,
     )
+
+
+def _roll_up_summaries(
+    project: Project,
+    results: dict[str, ActivityResult],
+    cal: list[CompiledCalendar],
+    project_finish: int,
+) -> None:
+    """Give each WBS summary the span of its members (MS Project summary tasks).
+
+    Members are the non-summary activities whose WBS element is the summary's or below it.
+    Dates are the members' own moments (earliest start, latest finish); total float is late
+    finish - early finish and free float the distance to the project finish, both on the
+    summary's calendar. A summary without members keeps what the passes gave it.
+    """
+    members: dict[str, list[ActivityResult]] = {}
+    for a in project.activities:
+        if a.type is ActivityType.WBS_SUMMARY:
+            continue
+        node, seen = a.wbs_id, set()
+        while node and node not in seen:
+            seen.add(node)
+            members.setdefault(node, []).append(results[a.id])
+            node = project.wbs_parent.get(node, "")
+    threshold = project.options.critical_float_minutes
+    for i, a in enumerate(project.activities):
+        rows = members.get(a.wbs_id) if a.type is ActivityType.WBS_SUMMARY else None
+        if not rows:
+            continue
+        c = cal[i]
+        mine = results[a.id]
+        mine.early_start = min(r.early_start for r in rows)
+        mine.early_finish = max(r.early_finish for r in rows)
+        mine.late_start = min(r.late_start for r in rows)
+        mine.late_finish = max(r.late_finish for r in rows)
+        ef = c.ordinal(to_minutes(mine.early_finish))
+        mine.total_float = c.ordinal(to_minutes(mine.late_finish)) - ef
+        mine.free_float = max(0, c.ordinal(project_finish) - ef)
+        mine.critical = mine.total_float <= threshold
+        mine.remaining_start, mine.remaining_finish = mine.early_start, mine.early_finish
 
 
 def c_start(c: CompiledCalendar, w: int) -> int:

@@ -118,6 +118,9 @@ def _options(root: Element, minutes_per_day: int) -> ScheduleOptions:
         open_ends_to_project_finish=True,
         ss_lag_from_actual_start=True,
         float_on_completed=True,
+        late_finish_by_project_finish=True,
+        actual_dates_as_early_dates=True,
+        roll_up_wbs_summaries=True,
     )
 
 
@@ -286,8 +289,10 @@ def _read_task(task: Element, uid: str, where: str, honor_constraints: bool) -> 
         stop = to_datetime(text(task, "Stop"), f"{where}/Stop")
         if resume is not None and resume <= actual_start:
             resume = None
-        if stop is not None and resume is not None and stop < resume:
-            suspend = stop
+        if resume is not None:
+            # MS Project lays the remaining duration from Resume (Stop is where the actual
+            # work ended; usually the same moment).
+            suspend = stop if stop is not None and stop <= resume else resume
     percent = to_int(text(task, "PercentComplete"), f"{where}/PercentComplete", 0) or 0
     return Activity(
         id=uid,
