@@ -78,7 +78,7 @@ def _blank(data: bytes) -> bytes:
         for name in names:
             for element in task.findall(f"{ns}{name}"):
                 task.remove(element)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def _compare(name: str) -> tuple[int, list[str]]:

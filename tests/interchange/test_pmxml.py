@@ -51,7 +51,7 @@ def _blank(data: bytes) -> bytes:
         for name in _COMPUTED:
             for element in activity.findall(f"{{{_NS}}}{name}"):
                 activity.remove(element)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def _mismatches(projects: list[Project]) -> list[str]:
