@@ -242,10 +242,7 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
         if not (a.is_started and options.progress_override):
             for row in preds[i]:
                 p = row.pred
-                if row.kind == FS or row.kind == FF:
-                    t = drive_finish[p]
-                else:
-                    t = drive_start[p]
+                t = drive_finish[p] if row.kind == FS or row.kind == FF else drive_start[p]
                 t = lag_moment(row, t, 1)
                 w = c.ordinal(t)
                 t = c.normalize(t)
@@ -271,9 +268,13 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
                     mandatory_start = (w, t)
                 elif con.type is ConstraintType.MANDATORY_FINISH:
                     mandatory_finish = (w, t)
-        if options.use_expected_finish and a.expected_finish is not None and a.is_started:
-            if not complete:
-                d = max(0, c.ordinal(to_minutes(a.expected_finish)) - best_w)
+        if (
+            options.use_expected_finish
+            and a.expected_finish is not None
+            and a.is_started
+            and not complete
+        ):
+            d = max(0, c.ordinal(to_minutes(a.expected_finish)) - best_w)
         finish_driven = finish_lb - d > best_w or (finish_lb - d == best_w and finish_m > best_m)
         if mandatory_start is not None:
             best_w, best_m = mandatory_start

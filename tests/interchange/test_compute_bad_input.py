@@ -10,7 +10,9 @@ from sitebook.interchange.compute import main
 
 AIRPORT = Path(__file__).resolve().parents[1] / "fixtures/schedules/p6-xer/airport-terminal.xer"
 
-HEADER = "ERMHDR\t5.0\t2012-04-22\tProject\tadmin\tadmin\tdbxDatabaseNoName\tProject Management\tUSD\n"
+HEADER = (
+    "ERMHDR\t5.0\t2012-04-22\tProject\tadmin\tadmin\tdbxDatabaseNoName\tProject Management\tUSD\n"
+)
 PROJECT = (
     "%T\tPROJECT\n%F\tproj_id\tproj_short_name\tclndr_id\tlast_recalc_date\tplan_start_date\n"
     "%R\t1\tP1\t1\t2025-01-06 00:00\t2025-01-06 00:00\n"
