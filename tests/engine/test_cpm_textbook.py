@@ -1,0 +1,68 @@
+"""Hand-checked small networks on a Monday-Friday 08:00-12:00/13:00-17:00 calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitebook.engine.calendars import DayType, china_calendar, china_day_type
+from sitebook.engine.cpm import schedule
+from sitebook.engine.errors import CycleError
+from sitebook.engine.network import Activity, Calendar, Link, LinkType, Project
+
+MON = dt.datetime(2025, 1, 6)  # a Monday
+DAY = 480
+
+
+def _project(durations: dict[str, int], links: list[Link], cal: Calendar | None = None) -> Project:
+    cal = cal or Calendar(id="std")
+    acts = [
+        Activity(
+            id=k, code=k, calendar_id=cal.id, original_duration=d * DAY, remaining_duration=d * DAY
+        )
+        for k, d in durations.items()
+    ]
+    return Project(
+        code="T",
+        data_date=MON,
+        default_calendar_id=cal.id,
+        calendars={cal.id: cal},
+        activities=acts,
+        links=links,
+    )
+
+
+def test_finish_to_start_chain_and_float() -> None:
+    p = _project({"A": 2, "B": 3, "C": 1}, [Link("A", "B"), Link("A", "C")])
+    r = schedule(p).results
+    assert r["B"].early_start == dt.datetime(2025, 1, 8, 8, 0)
+    assert r["B"].early_finish == dt.datetime(2025, 1, 10, 17, 0)
+    assert r["C"].total_float == 2 * DAY and r["C"].free_float == 2 * DAY
+    assert r["A"].critical and r["B"].critical and not r["C"].critical
+
+
+def test_start_to_start_with_negative_lag_and_finish_to_finish() -> None:
+    links = [Link("A", "B", LinkType.SS, lag=DAY), Link("A", "C", LinkType.FF, lag=-DAY)]
+    r = schedule(_project({"A": 3, "B": 1, "C": 1}, links)).results
+    assert r["B"].early_start == dt.datetime(2025, 1, 7, 8, 0)
+    assert r["C"].early_finish == dt.datetime(2025, 1, 7, 17, 0)
+
+
+def test_loop_raises_cycle_error_with_codes() -> None:
+    p = _project({"A": 1, "B": 1}, [Link("A", "B"), Link("B", "A")])
+    with pytest.raises(CycleError) as info:
+        schedule(p)
+    assert set(info.value.activities) == {"A", "B"}
+
+
+def test_china_national_day_holidays_and_make_up_workday() -> None:
+    cal = china_calendar(first_year=2025, last_year=2025)
+    cal.id = "cn"
+    p = _project({"A": 2}, [], cal)
+    p.data_date = dt.datetime(2025, 9, 26)  # Friday; Saturday 27th rest, Sunday 28th make-up day
+    r = schedule(p).results
+    assert r["A"].early_finish == dt.datetime(2025, 9, 28, 17, 0)
+    assert china_day_type(dt.date(2025, 9, 28)) is DayType.WORK_DAY
+    assert china_day_type(dt.date(2025, 10, 1)) is DayType.STATUTORY_HOLIDAY
+    assert china_day_type(dt.date(2025, 10, 4)) is DayType.REST_DAY
