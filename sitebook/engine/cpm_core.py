@@ -412,6 +412,9 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             if ff is None:
                 ff = c.ordinal(project_finish) - ef[i]
             ff = max(0, ff)
+            if options.use_expected_finish and a.expected_finish is not None:
+                # P6 pins an activity with an expected finish to that finish: no free float.
+                ff = 0
         critical = tf is not None and tf <= threshold
         late_s, late_f = from_minutes(late_start[i]), from_minutes(late_finish[i])
         if options.actual_dates_as_early_dates and a.actual_start is not None:
