@@ -1,7 +1,5 @@
 """REST endpoints for the signed-in user, organisations, roles and API tokens."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

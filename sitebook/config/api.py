@@ -4,8 +4,6 @@ Errors are `{"detail": str, "errors": [{"field": str, "message": str}]}` with st
 400 (bad input), 401, 403, 404 or 409 (stale version, business rule).
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse

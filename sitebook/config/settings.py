@@ -33,6 +33,7 @@ def _default_data_dir() -> Path:
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("SITEBOOK_DATA_DIR") or _default_data_dir())
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(exist_ok=True)
 
 
 def _secret_key() -> str:

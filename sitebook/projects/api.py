@@ -1,7 +1,5 @@
 """REST endpoints for projects, WBS, members, RACI and project history."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType

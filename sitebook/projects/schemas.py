@@ -1,7 +1,5 @@
 """API schemas for projects, WBS, members and RACI."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal

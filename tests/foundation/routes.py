@@ -1,0 +1,227 @@
+"""Every route of the site and the API, with what each needs.
+
+The isolation and role tests walk this table; `test_every_route_is_covered` fails when a
+URL pattern exists that is not listed here, so a new route cannot go untested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from sitebook.accounts.models import ApiToken, Role
+from sitebook.accounts.services import token_create
+from sitebook.projects.models import RaciRow, WbsNode
+
+Builder = Callable[[Any, Any], dict[str, Any]]
+
+
+def _none(w: Any, user: Any) -> dict[str, Any]:
+    return {}
+
+
+def _project(w: Any, user: Any) -> dict[str, Any]:
+    return {"project_id": w.project.pk}
+
+
+def _leaf(w: Any) -> WbsNode:
+    return WbsNode.objects.get(project=w.project, code="1.1")
+
+
+def _row(w: Any) -> RaciRow:
+    return RaciRow.objects.filter(project=w.project).first()
+
+
+def _viewer(w: Any) -> Any:
+    return w.members["viewer"]
+
+
+def _token(w: Any, user: Any) -> dict[str, Any]:
+    token, _ = token_create(user=user, name="to revoke")
+    return {"token_id": token.pk}
+
+
+def _role(w: Any, key: str = "viewer") -> Role:
+    return Role.objects.get(organisation=w.org, key=key)
+
+
+def _custom_role(w: Any) -> Role:
+    return Role.objects.get_or_create(
+        organisation=w.org, key="site-clerk", defaults={"name": "Site clerk", "codes": ["projects.view"]}
+    )[0]
+
+
+def _raci_cells(w: Any) -> dict[int, str]:
+    return {w.members["project_manager"].pk: "A", w.members["scheduler"].pk: "R"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    scope: str  # "public", "self" (own data), "org" (organisation-wide), "project"
+    code: str | None = None  # permission needed (None: any member of the scope)
+    kwargs: Builder = _none
+    body: Builder = _none
+    query: Callable[[Any], str] | None = None
+
+    @property
+    def is_api(self) -> bool:
+        return self.name.startswith("api:")
+
+
+R = Route
+ROUTES: list[Route] = [
+    # --- pages -------------------------------------------------------------------------------
+    R("home", "GET", "public"),
+    R("set_language", "POST", "public", body=lambda w, u: {"language": "zh-hans", "next": "/"}),
+    R("accounts:login", "GET", "public"),
+    R("accounts:logout", "POST", "self"),
+    R("accounts:profile", "GET", "self"),
+    R("accounts:profile", "POST", "self", body=lambda w, u: {"name": "laptop"}),
+    R("accounts:token_revoke", "POST", "self", kwargs=_token),
+    R("accounts:roles", "GET", "org"),
+    R("accounts:roles", "POST", "org", "accounts.manage_roles",
+      body=lambda w, u: {"key": "clerk", "name": "Clerk", "codes": ["projects.view"]}),
+    R("projects:project_list", "GET", "self"),
+    R("projects:project_create", "GET", "org", "projects.create"),
+    R("projects:project_create", "POST", "org", "projects.create",
+      body=lambda w, u: {"code": "NEW-1", "name": "新项目", "contract_value": "10.00",
+                         "currency": "CNY", "status": "planning"}),
+    R("projects:project_detail", "GET", "project", "projects.view", _project),
+    R("projects:project_edit", "GET", "project", "projects.edit", _project),
+    R("projects:project_edit", "POST", "project", "projects.edit", _project,
+      body=lambda w, u: {"version": w.project.version, "code": w.project.code, "name": "改名",
+                         "contract_value": "5.00", "currency": "CNY", "status": "active"}),
+    R("projects:wbs", "GET", "project", "projects.view", _project),
+    R("projects:wbs", "POST", "project", "projects.edit_wbs", _project,
+      body=lambda w, u: {"code": "9", "name": "新增", "sort_order": "0"}),
+    R("projects:wbs_edit", "GET", "project", "projects.edit_wbs",
+      lambda w, u: {"project_id": w.project.pk, "node_id": _leaf(w).pk}),
+    R("projects:wbs_edit", "POST", "project", "projects.edit_wbs",
+      lambda w, u: {"project_id": w.project.pk, "node_id": _leaf(w).pk},
+      body=lambda w, u: {"version": _leaf(w).version, "code": "1.1", "name": "桩基础",
+                         "sort_order": "0"}),
+    R("projects:wbs_delete", "POST", "project", "projects.edit_wbs",
+      lambda w, u: {"project_id": w.project.pk, "node_id": _leaf(w).pk},
+      body=lambda w, u: {"version": _leaf(w).version}),
+    R("projects:members", "GET", "project", "projects.view", _project),
+    R("projects:members", "POST", "project", "projects.manage_members", _project,
+      body=lambda w, u: {"user": w.outsider.pk, "role": _role(w).pk}),
+    R("projects:member_update", "POST", "project", "projects.manage_members",
+      lambda w, u: {"project_id": w.project.pk, "member_id": _viewer(w).pk},
+      body=lambda w, u: {"version": _viewer(w).version, "role": _role(w, "foreman").pk}),
+    R("projects:member_remove", "POST", "project", "projects.manage_members",
+      lambda w, u: {"project_id": w.project.pk, "member_id": _viewer(w).pk},
+      body=lambda w, u: {"version": _viewer(w).version}),
+    R("projects:raci", "GET", "project", "projects.view", _project),
+    R("projects:raci", "POST", "project", "projects.edit_raci", _project,
+      body=lambda w, u: {"deliverable": "竣工资料", **{f"cell-{m}": v for m, v in _raci_cells(w).items()}}),
+    R("projects:raci_row_update", "POST", "project", "projects.edit_raci",
+      lambda w, u: {"project_id": w.project.pk, "row_id": _row(w).pk},
+      body=lambda w, u: {"version": _row(w).version, **{f"cell-{m}": v for m, v in _raci_cells(w).items()}}),
+    R("projects:raci_row_delete", "POST", "project", "projects.edit_raci",
+      lambda w, u: {"project_id": w.project.pk, "row_id": _row(w).pk},
+      body=lambda w, u: {"version": _row(w).version}),
+    R("projects:project_history", "GET", "project", "audit.view", _project),
+    R("projects:object_history", "GET", "project", "audit.view",
+      lambda w, u: {"project_id": w.project.pk, "model": "project", "object_id": w.project.pk}),
+    # --- API ---------------------------------------------------------------------------------
+    R("api:openapi-json", "GET", "public"),
+    R("api:openapi-view", "GET", "public"),
+    R("api:me", "GET", "self"),
+    R("api:organisation_list", "GET", "self"),
+    R("api:organisation_detail", "GET", "org", None, lambda w, u: {"organisation_id": w.org.pk}),
+    R("api:person_list", "GET", "org", None, lambda w, u: {"organisation_id": w.org.pk}),
+    R("api:role_list", "GET", "self"),
+    R("api:role_create", "POST", "org", "accounts.manage_roles",
+      body=lambda w, u: {"organisation_id": w.org.pk, "key": "clerk", "name": "Clerk",
+                         "codes": ["projects.view"]}),
+    R("api:role_detail", "GET", "org", None, lambda w, u: {"role_id": _role(w).pk}),
+    R("api:role_update", "PATCH", "org", "accounts.manage_roles",
+      lambda w, u: {"role_id": _custom_role(w).pk},
+      body=lambda w, u: {"version": _custom_role(w).version, "name": "Clerk", "codes": ["*.view"]}),
+    R("api:token_list", "GET", "self"),
+    R("api:token_create", "POST", "self", body=lambda w, u: {"name": "ci"}),
+    R("api:token_revoke", "DELETE", "self", kwargs=_token),
+    R("api:project_list", "GET", "self"),
+    R("api:project_create", "POST", "org", "projects.create",
+      body=lambda w, u: {"organisation_id": w.org.pk, "code": "NEW-2", "name": "新项目"}),
+    R("api:project_detail", "GET", "project", "projects.view", _project),
+    R("api:project_update", "PATCH", "project", "projects.edit", _project,
+      body=lambda w, u: {"version": w.project.version, "client": "业主"}),
+    R("api:wbs_list", "GET", "project", "projects.view", _project),
+    R("api:wbs_create", "POST", "project", "projects.edit_wbs", _project,
+      body=lambda w, u: {"code": "9", "name": "新增"}),
+    R("api:wbs_detail", "GET", "project", "projects.view", lambda w, u: {"node_id": _leaf(w).pk}),
+    R("api:wbs_update", "PATCH", "project", "projects.edit_wbs",
+      lambda w, u: {"node_id": _leaf(w).pk}, body=lambda w, u: {"version": _leaf(w).version, "name": "桩"}),
+    R("api:wbs_delete", "DELETE", "project", "projects.edit_wbs",
+      lambda w, u: {"node_id": _leaf(w).pk}, query=lambda w: f"version={_leaf(w).version}"),
+    R("api:member_list", "GET", "project", "projects.view", _project),
+    R("api:member_add", "POST", "project", "projects.manage_members", _project,
+      body=lambda w, u: {"user_id": w.outsider.pk, "role_id": _role(w).pk}),
+    R("api:member_update", "PATCH", "project", "projects.manage_members",
+      lambda w, u: {"member_id": _viewer(w).pk},
+      body=lambda w, u: {"version": _viewer(w).version, "role_id": _role(w, "foreman").pk}),
+    R("api:member_remove", "DELETE", "project", "projects.manage_members",
+      lambda w, u: {"member_id": _viewer(w).pk}, query=lambda w: f"version={_viewer(w).version}"),
+    R("api:raci_row_list", "GET", "project", "projects.view", _project),
+    R("api:raci_row_create", "POST", "project", "projects.edit_raci", _project,
+      body=lambda w, u: {"deliverable": "竣工资料", "assignments": [
+          {"member_id": m, "letter": v} for m, v in _raci_cells(w).items()]}),
+    R("api:raci_row_detail", "GET", "project", "projects.view", lambda w, u: {"row_id": _row(w).pk}),
+    R("api:raci_row_update", "PUT", "project", "projects.edit_raci",
+      lambda w, u: {"row_id": _row(w).pk},
+      body=lambda w, u: {"version": _row(w).version, "assignments": [
+          {"member_id": m, "letter": v} for m, v in _raci_cells(w).items()]}),
+    R("api:raci_row_delete", "DELETE", "project", "projects.edit_raci",
+      lambda w, u: {"row_id": _row(w).pk}, query=lambda w: f"version={_row(w).version}"),
+    R("api:project_history", "GET", "project", "audit.view", _project),
+]
+
+# Routes left out of the table, each with its reason.
+EXEMPT = {
+    "api:api-root": "ninja's index of the API; answers 404 with no data",
+}
+EXEMPT_PREFIXES = {
+    "admin:": "Django admin: staff only (test_admin_is_for_staff_only covers members)",
+}
+
+
+def url_pattern_names() -> set[str]:
+    """The names of every URL pattern in the URL configuration."""
+
+    def walk(patterns: list[Any], namespace: str | None) -> list[str]:
+        names: list[str] = []
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                if namespace and p.namespace:
+                    ns = f"{namespace}:{p.namespace}"
+                names.extend(walk(p.url_patterns, ns))
+            elif isinstance(p, URLPattern):
+                name = p.name or f"<unnamed {p.pattern}>"
+                names.append(f"{namespace}:{name}" if namespace else name)
+        return names
+
+    return set(walk(get_resolver().url_patterns, None))
+
+
+def api_operation_methods() -> dict[str, set[str]]:
+    """{'api:<operation>': {'GET'}} for every operation of the REST API."""
+    from sitebook.config.api import api
+
+    found: dict[str, set[str]] = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for op in path_view.operations:
+                found.setdefault(f"api:{op.view_func.__name__}", set()).update(op.methods)
+    return found
+
+
+def token_revoked(token_id: int) -> bool:
+    return ApiToken.objects.filter(pk=token_id, revoked_at__isnull=False).exists()
