@@ -344,6 +344,10 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
         # The earliest upper bound as (ordinal, moment); zero-duration activities keep the
         # binding bound's moment (moved back to the previous working end unless complete).
         bw, bm = _POS, 0
+        # The earliest start-end bound from SS/SF successors, as (ordinal, moment): when it
+        # binds, P6 keeps its moment as the late start (a Saturday start on a 7-day successor
+        # is Friday 17:00 here, not Monday 08:00).
+        sw, sm = _POS, 0
 
         def bound(w: int, t: int) -> None:
             nonlocal bw, bm
@@ -361,6 +365,8 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
                 bound(w, t)
             else:
                 bound(w + d, t)
+                if w < sw or (w == sw and t < sm):
+                    sw, sm = w, t
         if not complete:
             for con in a.constraints:
                 if con.date is None:
@@ -383,6 +389,8 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
                 late_start[i] = late_finish[i] = c.finish_at(finish)
         else:
             late_start[i] = c.start_at(ls[i])
+            if sw == ls[i] and not complete:
+                late_start[i] = min(late_start[i], c.normalize_back(sm))
             late_finish[i] = c.finish_at(lf[i])
 
     results: dict[str, ActivityResult] = {}
