@@ -252,6 +252,13 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
                 elif w > finish_lb or (w == finish_lb and t > finish_m):
                     finish_lb, finish_m = w, t
         mandatory_start = mandatory_finish = None
+        if not a.is_started and options.use_expected_finish and a.expected_finish is not None:
+            # Work not yet started finishes no earlier than its expected finish (P6 moves its
+            # start so that the remaining duration ends there; logic may push it later).
+            t = c.normalize(to_minutes(a.expected_finish))
+            w = c.ordinal(t)
+            if w > finish_lb or (w == finish_lb and t > finish_m):
+                finish_lb, finish_m = w, t
         if not a.is_started:
             for con in a.constraints:
                 if con.date is None:
