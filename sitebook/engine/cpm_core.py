@@ -307,6 +307,8 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             # Successors of finished work are driven by its actual dates.
             drive_start[i] = to_minutes(a.actual_start)
             drive_finish[i] = to_minutes(a.actual_finish)
+            if disp_finish[i] > dd:
+                drive_finish[i] = disp_finish[i]
         elif a.actual_start is not None and options.ss_lag_from_actual_start:
             drive_start[i] = to_minutes(a.actual_start)
 
