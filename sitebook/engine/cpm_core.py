@@ -448,6 +448,7 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             critical=critical,
             remaining_start=None if complete else early_s,
             remaining_finish=None if complete else early_f,
+            dates_blank=complete and not options.dates_on_completed,
         )
     if options.roll_up_wbs_summaries:
         _roll_up_summaries(project, results, cal, project_finish)

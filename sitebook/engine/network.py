@@ -229,6 +229,10 @@ class ScheduleOptions:
     #: passes; afterwards they span their members: earliest early/late start, latest
     #: early/late finish, total float = late finish - early finish on their calendar.
     roll_up_wbs_summaries: bool = False
+    #: P6 up to 8.x reports the data date as the early and late dates of completed work;
+    #: P6 23.12 leaves them blank. False marks completed activities' dates as blank
+    #: (`ActivityResult.dates_blank`); the engine still fills the fields.
+    dates_on_completed: bool = True
 
 
 @dataclass
@@ -268,6 +272,9 @@ class ActivityResult:
     #: Remaining early start/finish (P6 restart_date/reend_date): equal to the early dates.
     remaining_start: dt.datetime | None = None
     remaining_finish: dt.datetime | None = None
+    #: The tool reports no early/late dates for this activity (see
+    #: `ScheduleOptions.dates_on_completed`); the date fields then hold the data date.
+    dates_blank: bool = False
 
     @property
     def total_float_hours(self) -> float | None:

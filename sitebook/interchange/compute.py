@@ -71,13 +71,14 @@ def result_json(projects: list[Project], schedules: list[Schedule]) -> dict[str,
         rows = []
         for a in project.activities:
             r = sched.results[a.id]
+            blank = r.dates_blank
             rows.append(
                 {
                     "code": a.code,
-                    "early_start": _stamp(r.early_start),
-                    "early_finish": _stamp(r.early_finish),
-                    "late_start": _stamp(r.late_start),
-                    "late_finish": _stamp(r.late_finish),
+                    "early_start": None if blank else _stamp(r.early_start),
+                    "early_finish": None if blank else _stamp(r.early_finish),
+                    "late_start": None if blank else _stamp(r.late_start),
+                    "late_finish": None if blank else _stamp(r.late_finish),
                     "total_float_hours": _hours(r.total_float),
                     "free_float_hours": _hours(r.free_float),
                     "critical": r.critical,

@@ -250,9 +250,29 @@ def _options(row: dict[str, str] | None, project_row: dict[str, str]) -> Schedul
     return options
 
 
+def xer_version(data: bytes) -> tuple[int, ...]:
+    """The P6 version in the `ERMHDR` line (e.g. (23, 12)); () when unreadable."""
+    first = data[:200].lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    parts = first.split(b"\t")
+    if len(parts) < 2:
+        return ()
+    numbers: list[int] = []
+    for piece in parts[1].strip().split(b"."):
+        if not piece.isdigit():
+            break
+        numbers.append(int(piece))
+    return tuple(numbers)
+
+
+#: From this P6 version on, completed activities carry no early/late dates (23.12 leaves them
+#: blank; 8.1 and 5.0 report the data date). The exact version of the change is not known.
+BLANK_COMPLETED_DATES_FROM = (20,)
+
+
 def read_xer(data: bytes) -> list[Project]:
     """Read every project of an XER file into engine `Project`s, in file order."""
     tables = read_tables(data)
+    version = xer_version(data)
     project_table = tables.get("PROJECT")
     if project_table is None or not project_table.rows:
         raise EmptyInputError("no PROJECT table: nothing to schedule")
@@ -285,6 +305,8 @@ def read_xer(data: bytes) -> list[Project]:
             options=_options(options_rows.get(pid), row),
             calendars=dict(calendars),
         )
+        if version and version >= BLANK_COMPLETED_DATES_FROM:
+            project.options.dates_on_completed = False
         projects[pid] = project
     wbs_table = tables.get("PROJWBS")
     if wbs_table is not None:
