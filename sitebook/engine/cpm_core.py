@@ -305,8 +305,9 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
         disp_finish[i] = drive_finish[i]
         if complete and a.actual_start is not None and a.actual_finish is not None:
             # Successors of finished work are driven by its actual dates.
-            drive_start[i] = to_minutes(a.actual_start)
-            drive_finish[i] = to_minutes(a.actual_finish)
+            # An actual date after the data date (bad progress) drives nothing past it.
+            drive_start[i] = min(to_minutes(a.actual_start), dd)
+            drive_finish[i] = min(to_minutes(a.actual_finish), dd)
             if disp_finish[i] > dd:
                 drive_finish[i] = disp_finish[i]
         elif a.actual_start is not None and options.ss_lag_from_actual_start:
