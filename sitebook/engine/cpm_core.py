@@ -289,6 +289,12 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
         elif mandatory_finish is not None:
             finish_lb, finish_m = mandatory_finish
             finish_driven = True
+        if (mandatory_start or mandatory_finish) and (
+            finish_lb - d if finish_driven else best_w
+        ) < w0:
+            # Even a mandatory date cannot put remaining work before the data date.
+            best_w, best_m = w0, c.start_at(w0)
+            finish_driven = False
         start = finish_lb - d if finish_driven else best_w
         es[i] = start
         ef[i] = start + d
@@ -383,9 +389,18 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
                     continue
                 t = to_minutes(con.date)
                 w = c.ordinal(t)
-                if con.type in _FINISH_UPPER or con.type is ConstraintType.MANDATORY_FINISH:
+                if con.type is ConstraintType.MANDATORY_FINISH:
+                    # A mandatory date overrides the successors' logic (P6).
+                    bw, bm = _POS, 0
                     bound(w, t)
-                elif con.type in _START_UPPER or con.type is ConstraintType.MANDATORY_START:
+                    break
+                if con.type is ConstraintType.MANDATORY_START:
+                    bw, bm = _POS, 0
+                    bound(w + d, t)
+                    break
+                if con.type in _FINISH_UPPER:
+                    bound(w, t)
+                elif con.type in _START_UPPER:
                     bound(w + d, t)
         finish = bw
         lf[i] = finish
