@@ -237,7 +237,9 @@ def _options(row: dict[str, str] | None, project_row: dict[str, str]) -> Schedul
         )
         options.float_type = _FLOAT_TYPES.get(row.get("sched_float_type", ""), FloatType.FINISH)
         options.use_expected_finish = row.get("sched_use_expect_end_flag", "Y") == "Y"
-        options.ss_lag_from_actual_start = row.get("sched_lag_early_start_flag", "Y") == "Y"
+        # `sched_lag_early_start_flag` is not read: P6 counted start-to-start lags of started
+        # predecessors from their actual start with the flag at Y (8.1) and at N (23.12).
+        options.ss_lag_from_actual_start = True
         options.open_ends_to_project_finish = (
             row.get("sched_use_project_end_date_for_float", "Y") == "Y"
         )
