@@ -372,14 +372,31 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
 
         if not succs[i] or options.late_finish_by_project_finish:
             bound(c.ordinal(late_anchor), late_anchor)
+        # Progress override: a started activity's start-end lags run from its actual start
+        # (see the forward pass) and its remaining late start keeps the same distance from
+        # that late "actual" start (P6 23.12; P6 8.1 under retained logic does not).
+        from_actual = 0
+        if (
+            options.progress_override
+            and a.actual_start is not None
+            and not complete
+            and options.ss_lag_from_actual_start
+        ):
+            from_actual = es[i] - c.ordinal(to_minutes(a.actual_start))
         for row in succs[i]:
             s = row.succ
+            if options.progress_override and acts[s].actual_finish is not None:
+                # Finished work asks nothing of its predecessors any more (P6 23.12).
+                continue
             t = late_start[s] if row.kind == FS or row.kind == SS else late_finish[s]
             t = lag_moment(row, t, -1)
             w = c.ordinal(t)
             if row.kind == FS or row.kind == FF:
                 bound(w, t)
             else:
+                if from_actual:
+                    w += from_actual
+                    t = c.start_at(w)
                 bound(w + d, t)
                 if w < sw or (w == sw and t < sm):
                     sw, sm = w, t
