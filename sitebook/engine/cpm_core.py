@@ -326,7 +326,18 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             continue
         if not any(con.type is ConstraintType.AS_LATE_AS_POSSIBLE for con in a.constraints):
             continue
-        slack = _free_float(i, acts, succs, cal, drive_start, drive_finish, ef, dur, lag_moment)
+        slack = _free_float(
+            i,
+            acts,
+            succs,
+            cal,
+            drive_start,
+            drive_finish,
+            ef,
+            dur,
+            lag_moment,
+            options.progress_override,
+        )
         if slack is None or slack <= 0:
             continue
         c = cal[i]
@@ -385,8 +396,7 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             from_actual = es[i] - c.ordinal(to_minutes(a.actual_start))
         for row in succs[i]:
             s = row.succ
-            if options.progress_override and acts[s].actual_finish is not None:
-                # Finished work asks nothing of its predecessors any more (P6 23.12).
+            if options.progress_override and _link_spent(acts[s], row.kind):
                 continue
             t = late_start[s] if row.kind == FS or row.kind == SS else late_finish[s]
             t = lag_moment(row, t, -1)
@@ -458,7 +468,18 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
                 tf = min(start_float, finish_float)
             else:
                 tf = finish_float
-            ff = _free_float(i, acts, succs, cal, drive_start, drive_finish, ef, dur, lag_moment)
+            ff = _free_float(
+                i,
+                acts,
+                succs,
+                cal,
+                drive_start,
+                drive_finish,
+                ef,
+                dur,
+                lag_moment,
+                options.progress_override,
+            )
             if ff is None:
                 ff = c.ordinal(project_finish) - ef[i]
             ff = max(0, ff)
@@ -540,6 +561,17 @@ def c_start(c: CompiledCalendar, w: int) -> int:
     return c.start_at(w)
 
 
+def _link_spent(succ: Activity, kind: int) -> bool:
+    """Under progress override, whether a link asks nothing more of its predecessor.
+
+    Finished work asks nothing; started work no longer waits to start (FS, SS), though its
+    finish still follows the predecessor's (FF, SF) (P6 23.12).
+    """
+    if succ.actual_finish is not None:
+        return True
+    return succ.actual_start is not None and kind in (FS, SS)
+
+
 def _free_float(
     i: int,
     acts: list[Activity],
@@ -550,6 +582,7 @@ def _free_float(
     ef: list[int],
     dur: list[int],
     lag_moment: object,
+    progress_override: bool = False,
 ) -> int | None:
     """Working minutes activity `i` can slip before it moves any successor's early dates."""
     move = lag_moment
@@ -559,6 +592,8 @@ def _free_float(
     for row in succs[i]:
         s = row.succ
         if acts[s].actual_finish is not None:
+            continue
+        if progress_override and _link_spent(acts[s], row.kind):
             continue
         t = drive_start[s] if row.kind == FS or row.kind == SS else drive_finish[s]
         t = move(row, t, -1)
