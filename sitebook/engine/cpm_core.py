@@ -219,7 +219,9 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             return t
         lc = row.lag_cal if row.lag_cal is not None else h24
         w = lc.ordinal(t) + sign * lag
-        return lc.finish_at(w) if sign > 0 else lc.start_at(w)
+        # Moving later lands on the end of working time (17:00), moving earlier on its
+        # start (08:00), whichever pass: P6 shows an FF -72 h finish as Monday 08:00.
+        return lc.finish_at(w) if sign * lag > 0 else lc.start_at(w)
 
     for i in order:
         a = acts[i]
