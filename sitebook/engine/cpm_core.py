@@ -51,6 +51,7 @@ _START_LOWER = {
 _FINISH_LOWER = {ConstraintType.FINISH_ON, ConstraintType.FINISH_ON_OR_AFTER}
 _START_UPPER = {ConstraintType.START_ON, ConstraintType.START_ON_OR_BEFORE}
 _MILESTONES = {ActivityType.START_MILESTONE, ActivityType.FINISH_MILESTONE}
+_LOE = ActivityType.LEVEL_OF_EFFORT
 _FINISH_UPPER = {ConstraintType.FINISH_ON, ConstraintType.FINISH_ON_OR_BEFORE}
 
 
@@ -383,7 +384,9 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             if w < bw or (w == bw and t < bm):
                 bw, bm = w, t
 
-        if not succs[i] or options.late_finish_by_project_finish:
+        # A level-of-effort successor never drives its predecessors (P6): skip such links.
+        driving = [row for row in succs[i] if acts[row.succ].type is not _LOE]
+        if not driving or options.late_finish_by_project_finish:
             bound(c.ordinal(late_anchor), late_anchor)
         # Progress override: a started activity's start-end lags run from its actual start
         # (see the forward pass) and its remaining late start keeps the same distance from
@@ -396,7 +399,7 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             and options.ss_lag_from_actual_start
         ):
             from_actual = es[i] - c.ordinal(to_minutes(a.actual_start))
-        for row in succs[i]:
+        for row in driving:
             s = row.succ
             if options.progress_override and _link_spent(acts[s], row.kind):
                 continue
@@ -446,6 +449,25 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             if sw == ls[i] and not complete:
                 late_start[i] = min(late_start[i], c.normalize_back(sm))
             late_finish[i] = c.finish_at(lf[i])
+
+    # A level-of-effort activity starts late when its start-side predecessors do, whatever
+    # its own span (P6): its late start is theirs, its late finish its successors' bound.
+    for i in order:
+        if acts[i].type is not _LOE or acts[i].is_started:
+            continue
+        c = cal[i]
+        best_w, best_t = _POS, 0
+        for row in preds[i]:
+            if row.kind == FF or row.kind == SF:
+                continue
+            t = late_start[row.pred] if row.kind == SS else late_finish[row.pred]
+            w = c.ordinal(lag_moment(row, t, 1))
+            t = c.start_at(w)
+            if w < best_w or (w == best_w and t < best_t):
+                best_w, best_t = w, t
+        if best_w < _POS:
+            ls[i] = best_w
+            late_start[i] = best_t
 
     results: dict[str, ActivityResult] = {}
     threshold = options.critical_float_minutes
