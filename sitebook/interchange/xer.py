@@ -230,6 +230,9 @@ _FLOAT_TYPES = {"FT_FF": FloatType.FINISH, "FT_SF": FloatType.START, "FT_SM": Fl
 def _options(row: dict[str, str] | None, project_row: dict[str, str]) -> ScheduleOptions:
     """Schedule options from a SCHEDOPTIONS row (P6's defaults when the row is missing)."""
     options = ScheduleOptions()
+    # P6 never lets a late finish pass the project's finish, even one bound only by an SS
+    # successor with a long lag (HS2 P1EWCC-PWP02-3830).
+    options.late_finish_by_project_finish = True
     if row is not None:
         options.progress_override = row.get("sched_progress_override", "N") == "Y"
         options.lag_calendar = _LAG_RULES.get(
