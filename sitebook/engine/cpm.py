@@ -21,10 +21,25 @@ early start (P6's `restart_date`); floats are working minutes on the activity's 
 
 from __future__ import annotations
 
-from sitebook.engine.cpm_core import schedule
+from sitebook.engine import cpm_core, cpm_fast
 from sitebook.engine.network import Project, Schedule
 
 __all__ = ["schedule", "schedule_all"]
+
+
+def schedule(project: Project) -> Schedule:
+    """Schedule `project` from scratch and return its `Schedule`.
+
+    Large networks that use only what the compiled kernel implements go to
+    `sitebook.engine.cpm_fast` (see `cpm_fast.worth_it` for the size rule and
+    `cpm_fast.unsupported_reason` for the features); everything else to `cpm_core`. Both give
+    identical results where both apply (tests/engine/test_properties.py).
+    """
+    if cpm_fast.worth_it(len(project.activities)):
+        found = cpm_fast.schedule(project)
+        if found is not None:
+            return found
+    return cpm_core.schedule(project)
 
 
 def schedule_all(projects: list[Project]) -> list[Schedule]:

@@ -1,0 +1,382 @@
+"""The CPM kernel's loops, written so that numba can compile them and plain Python can run them.
+
+Every function here takes only integers and flat integer sequences (NumPy int64 arrays when
+compiled, Python lists or arrays when run as plain Python) and allocates nothing: the caller
+passes output and work arrays. `sitebook.engine.cpm_fast` compiles them with numba (cached on
+disk) and loads a second, never-compiled copy of this module for the plain-Python baseline of
+`bench/cpm.py`.
+
+Calendars (see `sitebook.engine.calendars` for the ordinal conventions) travel as one flat
+int64 "blob" `b` (a header of offsets, then the tables; see the constants below), so that the
+lookup helpers take a single array: numba passes each array argument as a struct and
+reference-counts it per call, which made a helper taking ten arrays four times slower than the
+same code inlined. Interval `k` of calendar `c`, for `lo[c] <= k < hi[c]`, is
+`[starts[k], ends[k])` in absolute minutes with `cumb[k]` working minutes before it. Two hint
+tables make every lookup O(1) instead of a binary search:
+
+* `day_hint[dbase[c] + D]` is the first interval of `c` starting at or after the first minute
+  of horizon day `D` (so the last interval starting at or before moment `t` is found by
+  stepping forward over the few intervals that start on `t`'s day);
+* `wk_hint[wbase[c] + (w >> WK_SHIFT)]` is the interval of `c` holding working minute
+  `(w >> WK_SHIFT) << WK_SHIFT` (so the interval holding working minute `w` is found by
+  stepping over the few intervals inside one bucket of 2**WK_SHIFT working minutes).
+
+A moment or working minute outside the horizon sets `b[ERR] = 1` and is clamped; the caller
+then retries over a longer horizon, as `sitebook.engine.cpm_core` does on `HorizonError`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+WK_SHIFT = 8
+FS, SS, FF, SF = 0, 1, 2, 3
+NEG = -(1 << 60)
+POS = 1 << 60
+
+# Layout of the calendar blob `b`: a header of offsets, then the tables. `b[ERR]` is the error
+# flag, `b[H0]` the horizon's first minute, `b[NDAYS]` its length in days; the other header
+# slots hold where each table starts in `b`.
+ERR, H0, NDAYS, NCAL, STARTS, ENDS, CUMB, LO, HI, TOTAL, DAY_HINT, DBASE, WK_HINT, WBASE = range(14)
+HEADER = 16
+
+
+def locate(b: Any, c: int, t: int) -> Any:
+    """The last interval of calendar `c` starting at or before `t` (lo[c] - 1 when none)."""
+    day = (t - b[H0]) // 1440
+    ndays = b[NDAYS]
+    if day < 0:
+        b[ERR] = 1
+        return b[b[LO] + c] - 1
+    if day >= ndays:
+        if t > b[H0] + ndays * 1440:
+            b[ERR] = 1
+        day = ndays - 1
+    k = b[b[DAY_HINT] + b[b[DBASE] + c] + day]
+    end = b[b[HI] + c]
+    o_starts = b[STARTS]
+    while k < end and b[o_starts + k] <= t:
+        k += 1
+    return k - 1
+
+
+def ordinal(b: Any, c: int, t: int) -> Any:
+    """Working minutes of calendar `c` before moment `t`."""
+    k = locate(b, c, t)
+    if k < b[b[LO] + c]:
+        return 0
+    s = b[b[STARTS] + k]
+    off = t - s
+    span = b[b[ENDS] + k] - s
+    return b[b[CUMB] + k] + (off if off < span else span)
+
+
+def normalize_back(b: Any, c: int, t: int) -> Any:
+    """`t` if it lies in or at either end of a working interval of `c`, else the previous end."""
+    k = locate(b, c, t)
+    if k < b[b[LO] + c]:
+        b[ERR] = 1
+        return t
+    e = b[b[ENDS] + k]
+    return t if t <= e else e
+
+
+def holding(b: Any, c: int, w: int) -> Any:
+    """The interval of calendar `c` holding working minute `w` (0 <= w < total[c])."""
+    k = b[b[WK_HINT] + b[b[WBASE] + c] + (w >> WK_SHIFT)]
+    end = b[b[HI] + c] - 1
+    o_cumb = b[CUMB]
+    while k < end and b[o_cumb + k + 1] <= w:
+        k += 1
+    return k
+
+
+def start_at(b: Any, c: int, w: int) -> Any:
+    """The moment working minute `w` of calendar `c` begins."""
+    total = b[b[TOTAL] + c]
+    if w < 0:
+        b[ERR] = 1
+        w = 0
+    elif w >= total:
+        b[ERR] = 1
+        w = total - 1
+    k = holding(b, c, w)
+    return b[b[STARTS] + k] + (w - b[b[CUMB] + k])
+
+
+def finish_at(b: Any, c: int, w: int) -> Any:
+    """The moment working minute `w - 1` of calendar `c` ends (w = 0: the first start)."""
+    if w <= 0:
+        if w < 0:
+            b[ERR] = 1
+        return b[b[STARTS] + b[b[LO] + c]]
+    total = b[b[TOTAL] + c]
+    if w > total:
+        b[ERR] = 1
+        w = total
+    k = holding(b, c, w - 1)
+    return b[b[STARTS] + k] + (w - b[b[CUMB] + k])
+
+
+def build(
+    n: int, l_pred: Any, l_succ: Any, l_kind: Any, l_lag: Any, l_cal: Any,
+    order: Any, rank: Any, indeg: Any, ptr: Any, slot: Any,
+    in_ptr: Any, in_node: Any, in_kind: Any, in_lag: Any, in_cal: Any,
+    out_ptr: Any, out_node: Any, out_kind: Any, out_lag: Any, out_cal: Any,
+) -> int:  # fmt: skip
+    """Topological order and both adjacency lists, renumbered; returns how many were ordered.
+
+    `order[k]` is the activity at topological position `k` and `rank` its inverse. The links
+    are written twice in CSR form over positions: into each position (`in_ptr`, `in_node` =
+    predecessor position) and out of each (`out_ptr`, `out_node` = successor position), with
+    their type, lag and lag calendar. A result below `n` means the links loop (`order` then
+    holds only the activities before the loop). `ptr` (n + 1) and `slot` (m) are work arrays.
+    """
+    m = len(l_pred)
+    # Successors of each original activity (counting sort), for Kahn's algorithm.
+    for i in range(n + 1):
+        ptr[i] = 0
+    for i in range(n):
+        indeg[i] = 0
+    for j in range(m):
+        ptr[l_pred[j] + 1] += 1
+        indeg[l_succ[j]] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    for j in range(m):
+        p = l_pred[j]
+        slot[ptr[p]] = j
+        ptr[p] += 1
+    for i in range(n, 0, -1):
+        ptr[i] = ptr[i - 1]
+    ptr[0] = 0
+    tail = 0
+    for i in range(n):
+        if indeg[i] == 0:
+            order[tail] = i
+            tail += 1
+    head = 0
+    while head < tail:
+        i = order[head]
+        head += 1
+        for q in range(ptr[i], ptr[i + 1]):
+            s = l_succ[slot[q]]
+            indeg[s] -= 1
+            if indeg[s] == 0:
+                order[tail] = s
+                tail += 1
+    if tail < n:
+        return tail
+    for k in range(n):
+        rank[order[k]] = k
+    # CSR by successor position and by predecessor position.
+    for i in range(n + 1):
+        in_ptr[i] = 0
+        out_ptr[i] = 0
+    for j in range(m):
+        in_ptr[rank[l_succ[j]] + 1] += 1
+        out_ptr[rank[l_pred[j]] + 1] += 1
+    for i in range(n):
+        in_ptr[i + 1] += in_ptr[i]
+        out_ptr[i + 1] += out_ptr[i]
+    for i in range(n):
+        indeg[i] = in_ptr[i]
+        ptr[i] = out_ptr[i]
+    for j in range(m):
+        p = rank[l_pred[j]]
+        s = rank[l_succ[j]]
+        q = indeg[s]
+        indeg[s] = q + 1
+        in_node[q] = p
+        in_kind[q] = l_kind[j]
+        in_lag[q] = l_lag[j]
+        in_cal[q] = l_cal[j]
+        q = ptr[p]
+        ptr[p] = q + 1
+        out_node[q] = s
+        out_kind[q] = l_kind[j]
+        out_lag[q] = l_lag[j]
+        out_cal[q] = l_cal[j]
+    return n
+
+
+# Columns of the per-activity state row (`st[i * ROW + column]`): one 64-byte cache line per
+# activity, so following a link touches one line of the other end, not one per array.
+CAL, DUR, EF, DS, DF, LS, LF, LW, ROW = 0, 1, 2, 3, 4, 5, 6, 7, 8
+
+
+def passes(
+    n: int, st: Any,
+    in_ptr: Any, in_node: Any, in_kind: Any, in_lag: Any, in_cal: Any,
+    out_ptr: Any, out_node: Any, out_kind: Any, out_lag: Any, out_cal: Any,
+    b: Any, data_date: int, anchor: int, bound_all: int,
+    tf: Any, ff: Any, work: Any,
+) -> int:  # fmt: skip
+    """Forward pass, backward pass, total and free float over positions 0..n-1 in topological
+    order; returns the project finish (absolute minutes).
+
+    `st` holds one row of ROW integers per position. Inputs: `CAL` = 2 * calendar + 1 for a
+    start milestone (else + 0), `DUR` = duration in working minutes (0 for milestones).
+    Outputs: `EF` the early finish ordinal on the activity's calendar (the early start ordinal
+    is EF - DUR), `DS`/`DF` early start/finish moments, `LS`/`LF` late start/finish moments,
+    `LW` the late finish ordinal; `tf`/`ff` total/free float (working minutes). Total float
+    is LW - EF: with start and finish ordinals DUR apart, finish, start and smallest float
+    are the same number. `anchor` < 0 means late dates of open ends hang off the project
+    finish, otherwise off `anchor`; `bound_all` = 1 bounds every late finish by it (MS
+    Project). `work` holds 2 * (number of calendars) integers.
+
+    A link without lag between activities on the same calendar needs no calendar lookup: the
+    ordinal of an early or late moment on its own calendar is the ordinal stored with it.
+    """
+    o_starts = b[STARTS]
+    o_ends = b[ENDS]
+    o_cumb = b[CUMB]
+    ncal = b[NCAL]
+    for c in range(ncal):
+        work[c] = ordinal(b, c, data_date)
+        work[ncal + c] = start_at(b, c, work[c])
+    # -- forward: the latest lower bound on the start (or finish) as (ordinal, moment) -------
+    for i in range(n):
+        row = i * ROW
+        c2 = st[row + CAL]
+        c = c2 >> 1
+        lo_c = b[b[LO] + c]
+        hi_c = b[b[HI] + c]
+        d = st[row + DUR]
+        best_w = work[c]
+        best_m = work[ncal + c]
+        fin_w = NEG
+        fin_m = 0
+        for q in range(in_ptr[i], in_ptr[i + 1]):
+            pr = in_node[q] * ROW
+            kind = in_kind[q]
+            lag = in_lag[q]
+            if kind in (FS, FF):
+                t = st[pr + DF]
+                w = st[pr + EF]
+            else:
+                t = st[pr + DS]
+                w = st[pr + EF] - st[pr + DUR]
+            if lag != 0 or (st[pr + CAL] >> 1) != c:
+                if lag > 0:  # later lands on the end of working time, earlier on its start
+                    t = finish_at(b, in_cal[q], ordinal(b, in_cal[q], t) + lag)
+                elif lag < 0:
+                    t = start_at(b, in_cal[q], ordinal(b, in_cal[q], t) + lag)
+                k = locate(b, c, t)
+                if k < lo_c:
+                    w = 0
+                    t = b[o_starts + lo_c]
+                else:
+                    s0 = b[o_starts + k]
+                    e0 = b[o_ends + k]
+                    if t <= e0:
+                        w = b[o_cumb + k] + (t - s0)
+                    else:
+                        w = b[o_cumb + k] + (e0 - s0)
+                        if k + 1 < hi_c:
+                            t = b[o_starts + k + 1]
+                        else:
+                            b[ERR] = 1
+            if kind in (FS, SS):
+                if w > best_w or (w == best_w and t > best_m):
+                    best_w = w
+                    best_m = t
+            elif w > fin_w or (w == fin_w and t > fin_m):
+                fin_w = w
+                fin_m = t
+        if fin_w - d > best_w or (fin_w - d == best_w and fin_m > best_m):
+            start = fin_w - d
+            st[row + DF] = fin_m
+            if d == 0:
+                st[row + DS] = fin_m
+            else:
+                st[row + DS] = start_at(b, c, start)
+        else:
+            start = best_w
+            if d == 0:
+                st[row + DS] = best_m
+                st[row + DF] = best_m
+            else:
+                st[row + DS] = start_at(b, c, start)
+                st[row + DF] = finish_at(b, c, start + d)
+        st[row + EF] = start + d
+    finish = data_date
+    if n > 0:
+        finish = st[DF]
+        for i in range(1, n):
+            if st[i * ROW + DF] > finish:
+                finish = st[i * ROW + DF]
+    late_anchor = finish if anchor < 0 else anchor
+
+    # -- backward: the earliest upper bound on the finish as (ordinal, moment); free float ----
+    for i in range(n - 1, -1, -1):
+        row = i * ROW
+        c2 = st[row + CAL]
+        c = c2 >> 1
+        d = st[row + DUR]
+        ef_i = st[row + EF]
+        bw = POS
+        bm = 0
+        first = out_ptr[i]
+        last = out_ptr[i + 1]
+        if first == last or bound_all != 0:
+            bw = ordinal(b, c, late_anchor)
+            bm = late_anchor
+        slack = POS
+        sw = POS
+        sm = 0
+        for q in range(first, last):
+            sr = out_node[q] * ROW
+            kind = out_kind[q]
+            lag = out_lag[q]
+            if kind in (FS, SS):
+                t = st[sr + LS]
+                te = st[sr + DS]
+                w = st[sr + LW] - st[sr + DUR]
+                we = st[sr + EF] - st[sr + DUR]
+            else:
+                t = st[sr + LF]
+                te = st[sr + DF]
+                w = st[sr + LW]
+                we = st[sr + EF]
+            if lag != 0 or (st[sr + CAL] >> 1) != c:
+                lc = out_cal[q]
+                if lag > 0:  # earlier lands on the start of working time, later on its end
+                    t = start_at(b, lc, ordinal(b, lc, t) - lag)
+                    te = start_at(b, lc, ordinal(b, lc, te) - lag)
+                elif lag < 0:
+                    t = finish_at(b, lc, ordinal(b, lc, t) - lag)
+                    te = finish_at(b, lc, ordinal(b, lc, te) - lag)
+                w = ordinal(b, c, t)
+                we = ordinal(b, c, te)
+            if kind in (SS, SF):
+                # The binding start bound keeps its moment as the late start (P6).
+                if w < sw or (w == sw and t < sm):
+                    sw = w
+                    sm = t
+                w += d
+                we += d
+            if w < bw or (w == bw and t < bm):
+                bw = w
+                bm = t
+            if we < slack:
+                slack = we
+        st[row + LW] = bw
+        if d == 0:
+            m0 = normalize_back(b, c, bm) if c2 & 1 else finish_at(b, c, bw)
+            st[row + LS] = m0
+            st[row + LF] = m0
+        else:
+            m0 = start_at(b, c, bw - d)
+            if sw == bw - d:
+                m1 = normalize_back(b, c, sm)
+                if m1 < m0:
+                    m0 = m1
+            st[row + LS] = m0
+            st[row + LF] = finish_at(b, c, bw)
+        tf[i] = bw - ef_i
+        if first == last:
+            slack = ordinal(b, c, finish)
+        slack -= ef_i
+        ff[i] = slack if slack > 0 else 0
+    return finish
