@@ -10,16 +10,20 @@ Calendars (see `sitebook.engine.calendars` for the ordinal conventions) travel a
 int64 "blob" `b` (a header of offsets, then the tables; see the constants below), so that the
 lookup helpers take a single array: numba passes each array argument as a struct and
 reference-counts it per call, which made a helper taking ten arrays four times slower than the
-same code inlined. Interval `k` of calendar `c`, for `lo[c] <= k < hi[c]`, is
-`[starts[k], ends[k])` in absolute minutes with `cumb[k]` working minutes before it. Two hint
-tables make every lookup O(1) instead of a binary search:
+same code inlined.
 
-* `day_hint[dbase[c] + D]` is the first interval of `c` starting at or after the first minute
-  of horizon day `D` (so the last interval starting at or before moment `t` is found by
-  stepping forward over the few intervals that start on `t`'s day);
-* `wk_hint[wbase[c] + (w >> WK_SHIFT)]` is the interval of `c` holding working minute
-  `(w >> WK_SHIFT) << WK_SHIFT` (so the interval holding working minute `w` is found by
-  stepping over the few intervals inside one bucket of 2**WK_SHIFT working minutes).
+Moment -> working ordinal is pure index arithmetic, no search: a moment `t` falls on horizon
+day `D` at minute-of-day `m`; `day_cum[c][D]` counts the working minutes of calendar `c` before
+day `D`, `day_pat[c][D]` names that day's pattern of working intervals, and `pat[p][m]` counts
+the working minutes of pattern `p` before minute `m` (a calendar has a handful of distinct
+day patterns: its week days and its exceptions). So `ordinal(t) = day_cum[c][D] +
+pat[day_pat[c][D]][m]`, and minute `t` is working when `pat[..][m + 1] > pat[..][m]`.
+
+Working ordinal -> moment goes through the calendar's intervals: interval `k` of `c`, for
+`lo[c] <= k < hi[c]`, starts at `starts[k]` (absolute minutes) with `cumb[k]` working minutes
+before it, and `wk_hint[wbase[c] + (w >> WK_SHIFT)]` is the interval holding working minute
+`(w >> WK_SHIFT) << WK_SHIFT`, so the interval holding `w` is found by stepping over the few
+intervals inside one bucket of 2**WK_SHIFT working minutes.
 
 A moment or working minute outside the horizon sets `b[ERR] = 1` and is clamped; the caller
 then retries over a longer horizon, as `sitebook.engine.cpm_core` does on `HorizonError`.
@@ -35,50 +39,58 @@ NEG = -(1 << 60)
 POS = 1 << 60
 
 # Layout of the calendar blob `b`: a header of offsets, then the tables. `b[ERR]` is the error
-# flag, `b[H0]` the horizon's first minute, `b[NDAYS]` its length in days; the other header
-# slots hold where each table starts in `b`.
-ERR, H0, NDAYS, NCAL, STARTS, ENDS, CUMB, LO, HI, TOTAL, DAY_HINT, DBASE, WK_HINT, WBASE = range(14)
+# flag, `b[H0]` the horizon's first minute, `b[NDAYS]` its length in days, `b[NCAL]` the number
+# of calendars; the other header slots hold where each table starts in `b`. Per calendar `c`,
+# `day_cum` has NDAYS + 1 entries from `c * (NDAYS + 1)`, `day_pat` NDAYS entries from
+# `c * NDAYS` (each the offset of a pattern's row in `pat`), and each `pat` row 1441 entries.
+ERR, H0, NDAYS, NCAL, STARTS, CUMB, LO, HI, TOTAL, WK_HINT, WBASE, DAY_CUM, DAY_PAT, PAT = range(14)
 HEADER = 16
+PAT_ROW = 1441
 
 
-def locate(b: Any, c: int, t: int) -> Any:
-    """The last interval of calendar `c` starting at or before `t` (lo[c] - 1 when none)."""
-    day = (t - b[H0]) // 1440
-    ndays = b[NDAYS]
+def day_row(b: Any, c: int, t: int) -> Any:
+    """(minute of day of `t`, offset in `b` of its day's pattern row, its day) on calendar `c`."""
+    rel = t - b[H0]
+    day = rel // 1440
+    nd = b[NDAYS]
     if day < 0:
         b[ERR] = 1
-        return b[b[LO] + c] - 1
-    if day >= ndays:
-        if t > b[H0] + ndays * 1440:
+        return 0, b[PAT] + b[b[DAY_PAT] + c * nd], 0
+    if day >= nd:
+        day = nd - 1
+        if rel > nd * 1440:
             b[ERR] = 1
-        day = ndays - 1
-    k = b[b[DAY_HINT] + b[b[DBASE] + c] + day]
-    end = b[b[HI] + c]
-    o_starts = b[STARTS]
-    while k < end and b[o_starts + k] <= t:
-        k += 1
-    return k - 1
+            rel = nd * 1440
+    return rel - day * 1440, b[PAT] + b[b[DAY_PAT] + c * nd + day], day
 
 
 def ordinal(b: Any, c: int, t: int) -> Any:
     """Working minutes of calendar `c` before moment `t`."""
-    k = locate(b, c, t)
-    if k < b[b[LO] + c]:
-        return 0
-    s = b[b[STARTS] + k]
-    off = t - s
-    span = b[b[ENDS] + k] - s
-    return b[b[CUMB] + k] + (off if off < span else span)
+    m, row, day = day_row(b, c, t)
+    return b[b[DAY_CUM] + c * (b[NDAYS] + 1) + day] + b[row + m]
+
+
+def on_working_time(b: Any, c: int, t: int) -> Any:
+    """Whether `t` lies in or at either end of a working interval of `c` (minute `t` or minute
+    `t - 1` is working)."""
+    m, row, _day = day_row(b, c, t)
+    if m < 1440 and b[row + m + 1] > b[row + m]:
+        return True
+    if m > 0:
+        return b[row + m] > b[row + m - 1]
+    m, row, _day = day_row(b, c, t - 1)
+    return m < 1440 and b[row + m + 1] > b[row + m]
 
 
 def normalize_back(b: Any, c: int, t: int) -> Any:
     """`t` if it lies in or at either end of a working interval of `c`, else the previous end."""
-    k = locate(b, c, t)
-    if k < b[b[LO] + c]:
+    if on_working_time(b, c, t):
+        return t
+    w = ordinal(b, c, t)
+    if w == 0:
         b[ERR] = 1
         return t
-    e = b[b[ENDS] + k]
-    return t if t <= e else e
+    return finish_at(b, c, w)
 
 
 def holding(b: Any, c: int, w: int) -> Any:
@@ -228,9 +240,6 @@ def passes(
     A link without lag between activities on the same calendar needs no calendar lookup: the
     ordinal of an early or late moment on its own calendar is the ordinal stored with it.
     """
-    o_starts = b[STARTS]
-    o_ends = b[ENDS]
-    o_cumb = b[CUMB]
     ncal = b[NCAL]
     for c in range(ncal):
         work[c] = ordinal(b, c, data_date)
@@ -240,8 +249,6 @@ def passes(
         row = i * ROW
         c2 = st[row + CAL]
         c = c2 >> 1
-        lo_c = b[b[LO] + c]
-        hi_c = b[b[HI] + c]
         d = st[row + DUR]
         best_w = work[c]
         best_m = work[ncal + c]
@@ -262,21 +269,9 @@ def passes(
                     t = finish_at(b, in_cal[q], ordinal(b, in_cal[q], t) + lag)
                 elif lag < 0:
                     t = start_at(b, in_cal[q], ordinal(b, in_cal[q], t) + lag)
-                k = locate(b, c, t)
-                if k < lo_c:
-                    w = 0
-                    t = b[o_starts + lo_c]
-                else:
-                    s0 = b[o_starts + k]
-                    e0 = b[o_ends + k]
-                    if t <= e0:
-                        w = b[o_cumb + k] + (t - s0)
-                    else:
-                        w = b[o_cumb + k] + (e0 - s0)
-                        if k + 1 < hi_c:
-                            t = b[o_starts + k + 1]
-                        else:
-                            b[ERR] = 1
+                w = ordinal(b, c, t)
+                if not on_working_time(b, c, t):
+                    t = start_at(b, c, w)
             if kind in (FS, SS):
                 if w > best_w or (w == best_w and t > best_m):
                     best_w = w

@@ -166,8 +166,9 @@ def _ensure_cache_dir() -> None:
 
 _loaded: dict[bool, ModuleType] = {}
 _HELPERS = (
-    "locate",
+    "day_row",
     "ordinal",
+    "on_working_time",
     "normalize_back",
     "holding",
     "start_at",
@@ -214,48 +215,64 @@ def kernel(jit: bool = True) -> ModuleType:
 def stack_calendars(cals: list[CompiledCalendar]) -> I64:
     """Stack compiled calendars (same first and last day) into the kernel's calendar blob.
 
-    Calendar `c` of the blob is `cals[c]`; see `sitebook.engine._kernel` for the layout.
+    Calendar `c` of the blob is `cals[c]`; see `sitebook.engine._kernel` for the layout. The
+    day patterns come from each calendar's definition (week and exceptions), one Python step
+    per day, as `compile_calendar` itself does.
     """
     first = cals[0]
     h0 = first.horizon_start
     if any(c.horizon_start != h0 or c.horizon_end != first.horizon_end for c in cals):
         raise ValueError("calendars must share one horizon")
     ndays = (first.horizon_end - h0) // 1440
-    day_starts = h0 + 1440 * np.arange(ndays + 1, dtype=np.int64)
-    tables: dict[int, list[Any]] = {
-        key: []
-        for key in (
-            _kernel.STARTS,
-            _kernel.ENDS,
-            _kernel.CUMB,
-            _kernel.LO,
-            _kernel.HI,
-            _kernel.TOTAL,
-            _kernel.DAY_HINT,
-            _kernel.DBASE,
-            _kernel.WK_HINT,
-            _kernel.WBASE,
-        )
-    }
+    keys = (
+        _kernel.STARTS,
+        _kernel.CUMB,
+        _kernel.LO,
+        _kernel.HI,
+        _kernel.TOTAL,
+        _kernel.WK_HINT,
+        _kernel.WBASE,
+        _kernel.DAY_CUM,
+        _kernel.DAY_PAT,
+        _kernel.PAT,
+    )
+    tables: dict[int, list[Any]] = {key: [] for key in keys}
+    patterns: dict[tuple[tuple[int, int], ...], int] = {}
     offset = 0
     woffset = 0
     shift = _kernel.WK_SHIFT
-    for i, c in enumerate(cals):
+    one = dt.timedelta(days=1)
+    for c in cals:
         k = len(c.starts)
         cumb = c.cum[:-1]
         buckets = np.arange((int(c.total) >> shift) + 1, dtype=np.int64) << shift
         tables[_kernel.STARTS].append(c.starts)
-        tables[_kernel.ENDS].append(c.ends)
         tables[_kernel.CUMB].append(cumb)
         tables[_kernel.LO].append([offset])
         tables[_kernel.HI].append([offset + k])
         tables[_kernel.TOTAL].append([int(c.total)])
-        tables[_kernel.DAY_HINT].append(offset + np.searchsorted(c.starts, day_starts, "left"))
-        tables[_kernel.DBASE].append([i * len(day_starts)])
         tables[_kernel.WK_HINT].append(offset + np.searchsorted(cumb, buckets, "right") - 1)
         tables[_kernel.WBASE].append([woffset])
         woffset += len(buckets)
         offset += k
+        day_pat = [0] * ndays
+        day_len = [0] * ndays
+        day = c.first_day
+        for d in range(ndays):
+            key = tuple((s, e) for s, e in c.calendar.intervals_on(day) if s < e)
+            found = patterns.get(key)
+            if found is None:
+                found = patterns[key] = len(patterns)
+            day_pat[d] = found * _kernel.PAT_ROW
+            day_len[d] = sum(e - s for s, e in key)
+            day += one
+        tables[_kernel.DAY_PAT].append(day_pat)
+        tables[_kernel.DAY_CUM].append(np.concatenate([[0], np.cumsum(day_len)]))
+    for key in patterns:
+        mask = np.zeros(1440, dtype=np.int64)
+        for s, e in key:
+            mask[s:e] = 1
+        tables[_kernel.PAT].append(np.concatenate([[0], np.cumsum(mask)]))
     header = np.zeros(_kernel.HEADER, dtype=np.int64)
     header[_kernel.H0] = h0
     header[_kernel.NDAYS] = ndays
