@@ -268,9 +268,9 @@ def stack_calendars(cals: list[CompiledCalendar]) -> I64:
             day += one
         tables[_kernel.DAY_PAT].append(day_pat)
         tables[_kernel.DAY_CUM].append(np.concatenate([[0], np.cumsum(day_len)]))
-    for key in patterns:
+    for pattern in patterns:
         mask = np.zeros(1440, dtype=np.int64)
-        for s, e in key:
+        for s, e in pattern:
             mask[s:e] = 1
         tables[_kernel.PAT].append(np.concatenate([[0], np.cumsum(mask)]))
     header = np.zeros(_kernel.HEADER, dtype=np.int64)
@@ -279,9 +279,9 @@ def stack_calendars(cals: list[CompiledCalendar]) -> I64:
     header[_kernel.NCAL] = len(cals)
     parts = [header]
     at = _kernel.HEADER
-    for key, chunks in tables.items():
+    for slot, chunks in tables.items():
         flat = np.concatenate([np.asarray(x, dtype=np.int64) for x in chunks])
-        header[key] = at
+        header[slot] = at
         at += len(flat)
         parts.append(flat)
     return np.ascontiguousarray(np.concatenate(parts), dtype=np.int64)
