@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return compute_main(args[2:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitebook.config.settings")
+    # Change records name the interface a write came through.
+    os.environ.setdefault("SITEBOOK_AUDIT_SOURCE", "shell" if args[:1] == ["shell"] else "cli")
     from django.core.management import execute_from_command_line
 
     if args[:1] == ["schedule"] and len(args) > 1:

@@ -41,8 +41,12 @@ def build_world(prefix: str) -> OrgWorld:
     admin = user_create(username=f"{prefix}-admin-{n}", password="pw-Admin-123")
     org = organisation_create(name=f"{prefix} Construction {n}", slug=f"{prefix}-{n}", admin=admin)
     project = services.project_create(
-        actor=admin, organisation_id=org.pk, code=f"{prefix.upper()}-P1", name=f"{prefix} 项目",
-        name_en=f"{prefix} project", contract_value=Decimal("1000000.00"),
+        actor=admin,
+        organisation_id=org.pk,
+        code=f"{prefix.upper()}-P1",
+        name=f"{prefix} 项目",
+        name_en=f"{prefix} project",
+        contract_value=Decimal("1000000.00"),
     )
     world = OrgWorld(org=org, admin=admin, project=project)
     roles = {r.key: r for r in Role.objects.filter(organisation=org)}
@@ -55,10 +59,14 @@ def build_world(prefix: str) -> OrgWorld:
         )
     world.outsider = user_create(username=f"{prefix}-outsider-{n}", password="pw-Out-123")
     membership_add(actor=admin, organisation=org, user=world.outsider)
-    wbs = services.wbs_create(actor=admin, project=project, code="1", name="地基", name_en="Foundations")
+    wbs = services.wbs_create(
+        actor=admin, project=project, code="1", name="地基", name_en="Foundations"
+    )
     services.wbs_create(actor=admin, project=project, code="1.1", name="桩基", parent_id=wbs.pk)
     services.raci_row_create(
-        actor=admin, project=project, wbs_node_id=wbs.pk,
+        actor=admin,
+        project=project,
+        wbs_node_id=wbs.pk,
         assignments={world.members["project_manager"].pk: "A", world.members["foreman"].pk: "R"},
     )
     return world
@@ -114,3 +122,9 @@ class ApiClient:
 @pytest.fixture
 def api_as() -> Any:
     return ApiClient
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Tests create many users; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,7 +18,8 @@ def form_errors(form: forms.Form, exc: SitebookError) -> None:
         return
     for error in exc.errors:
         field = error["field"].split(".")[0]
-        form.add_error(field if field in form.fields else None, error["message"])
+        shown = field in form.fields and not form.fields[field].widget.is_hidden
+        form.add_error(field if shown else None, error["message"])
 
 
 def is_htmx(request: HttpRequest) -> bool:

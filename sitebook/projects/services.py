@@ -81,9 +81,9 @@ def project_create(
         status=status,
         description=description,
     )
+    _check_code_free(project)
     validate(project)
     _check_dates(start_date, finish_date)
-    _check_code_free(project)
     with transaction.atomic():
         project.save()
         owner = Role.objects.get(organisation_id=organisation_id, key="owner")
@@ -152,8 +152,8 @@ def wbs_create(
         name_en=name_en.strip(),
         sort_order=sort_order,
     )
-    validate(node)
     _check_wbs_code_free(node)
+    validate(node)
     node.save()
     return node
 

@@ -66,7 +66,8 @@ def _expected(route: Route, world: OrgWorld, who: str, user: Any) -> set[int]:
 def test_every_route_is_covered() -> None:
     listed = {r.name for r in ROUTES}
     names = {
-        n for n in url_pattern_names()
+        n
+        for n in url_pattern_names()
         if n not in EXEMPT and not any(n.startswith(p) for p in EXEMPT_PREFIXES)
     }
     assert names - listed == set(), "routes without an isolation/role entry"
@@ -88,7 +89,9 @@ def test_role_gets_exactly_what_its_codes_allow(db: Any, who: str) -> None:
         response = _request(route, world, user)
         expected = _expected(route, world, who, user)
         if response.status_code not in expected:
-            wrong.append(f"{route.method} {route.name}: {response.status_code}, expected {sorted(expected)}")
+            wrong.append(
+                f"{route.method} {route.name}: {response.status_code}, expected {sorted(expected)}"
+            )
     assert wrong == []
 
 
