@@ -10,11 +10,13 @@ install:
 install-test:
 	$(PYTHON) -m pip install --quiet -e ".[test]"
 
-# Browser tests drive Debian's Chromium; install it from the distribution if it is missing.
+# Browser tests drive Debian's Chromium (and screenshots need a Chinese font); install them
+# from the distribution if they are missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; } || { \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 test: install-test browser
 	$(PYTHON) -m pytest $(PYTEST_ARGS)

@@ -15,7 +15,7 @@ from sitebook.accounts.models import ApiToken, Membership, Organisation, Role, U
 from sitebook.accounts.permissions import BUILTIN_ROLES
 from sitebook.core.errors import InvalidInput, NotFound
 from sitebook.core.permissions import pattern_matches_any
-from sitebook.core.services import apply_changes, validate
+from sitebook.core.services import apply_changes, service, validate
 
 TOKEN_PREFIX = "sbk_"
 
@@ -55,6 +55,7 @@ def user_create(
     return user
 
 
+@service
 def membership_add(
     *, actor: Any, organisation: Organisation, user: User, is_admin: bool = False
 ) -> Membership:
@@ -84,6 +85,7 @@ def _clean_codes(codes: list[str]) -> list[str]:
     return sorted(set(cleaned))
 
 
+@service
 def role_create(
     *, actor: Any, organisation: Organisation, key: str, name: str, codes: list[str]
 ) -> Role:
@@ -95,6 +97,7 @@ def role_create(
     return role
 
 
+@service
 def role_update(*, actor: Any, role: Role, version: int, name: str, codes: list[str]) -> Role:
     access.require_admin(actor, role.organisation_id)
     if role.is_builtin:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sitebook.audit import context
+from sitebook.core import context
 
 
 class ActorMiddleware:

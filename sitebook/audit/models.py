@@ -45,9 +45,30 @@ class ChangeRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"
 
+    HIDDEN = ("id", "version", "organisation_id")
+
     def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for each field that differs."""
+        """(field label, before, after) for each field that differs, in the reader's language.
+
+        Choice values are shown by their label; references to other rows by their id.
+        """
         before = self.before or {}
         after = self.after or {}
-        names = [k for k in {**before, **after} if k != "version"]
-        return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
+        model = self.content_type.model_class()
+        fields = {f.attname: f for f in model._meta.concrete_fields} if model else {}
+        rows = []
+        for name in [k for k in {**before, **after} if k not in self.HIDDEN]:
+            old, new = before.get(name), after.get(name)
+            if old == new:
+                continue
+            field = fields.get(name)
+            if field is None:
+                rows.append((name, old, new))
+                continue
+            if field.choices:
+                labels = dict(field.flatchoices)
+                old, new = labels.get(old, old), labels.get(new, new)
+            elif field.is_relation:
+                old, new = (f"#{v}" if v is not None else None for v in (old, new))
+            rows.append((str(field.verbose_name), old, new))
+        return rows

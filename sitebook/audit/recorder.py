@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 
-from sitebook.audit.context import current_actor, current_source
 from sitebook.audit.models import ChangeRecord
+from sitebook.core.context import current_actor, current_source
 from sitebook.core.signals import row_changed
 
 

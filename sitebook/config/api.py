@@ -15,7 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from sitebook.accounts.api import router as accounts_router
 from sitebook.accounts.services import token_authenticate
-from sitebook.audit import context
+from sitebook.core import context
 from sitebook.core.errors import SitebookError
 from sitebook.projects.api import router as projects_router
 
@@ -66,11 +66,34 @@ def on_sitebook_error(request: HttpRequest, exc: SitebookError) -> HttpResponse:
     return _error(request, exc.status, data["detail"], data["errors"])
 
 
+def _message(error: dict[str, Any]) -> str:
+    """A translated message for the common validation failures, else pydantic's own."""
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    messages = {
+        "missing": _("This field is required."),
+        "string_too_short": _("Enter at least %(n)s characters.") % {"n": ctx.get("min_length")},
+        "string_too_long": _("Enter at most %(n)s characters.") % {"n": ctx.get("max_length")},
+        "int_parsing": _("Enter a whole number."),
+        "int_type": _("Enter a whole number."),
+        "decimal_parsing": _("Enter a number."),
+        "decimal_type": _("Enter a number."),
+        "decimal_max_places": _("Enter at most %(n)s decimal places.")
+        % {"n": ctx.get("decimal_places")},
+        "greater_than_equal": _("Enter a value of at least %(n)s.") % {"n": ctx.get("ge")},
+        "date_from_datetime_parsing": _("Enter a valid date (YYYY-MM-DD)."),
+        "date_parsing": _("Enter a valid date (YYYY-MM-DD)."),
+        "date_type": _("Enter a valid date (YYYY-MM-DD)."),
+        "literal_error": _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected")},
+        "string_pattern_mismatch": _("The value has the wrong format."),
+    }
+    return str(messages.get(kind) or error.get("msg", ""))
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"field": _field_name(list(e.get("loc", []))), "message": str(e.get("msg", ""))}
-        for e in exc.errors
+        {"field": _field_name(list(e.get("loc", []))), "message": _message(e)} for e in exc.errors
     ]
     detail = (
         f"{errors[0]['field']}: {errors[0]['message']}"

@@ -14,3 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+handler404 = "sitebook.core.views.not_found"
+handler500 = "sitebook.core.views.server_error"

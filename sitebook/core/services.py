@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 
+from sitebook.core.context import acting, current_source
 from sitebook.core.errors import InvalidInput, StaleVersion
 
 M = TypeVar("M", bound=models.Model)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def service(func: Callable[P, R]) -> Callable[P, R]:
+    """Mark a write service: its `actor` keyword is recorded as the author of its changes.
+
+    The interface (web, API, CLI) sets the source; a service called from anywhere else
+    (a background job, a test, the shell) still names who acted.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        actor = kwargs.get("actor")
+        if actor is None or not getattr(actor, "is_authenticated", False):
+            return func(*args, **kwargs)
+        with acting(actor, current_source()):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def validate(instance: models.Model, *, exclude: list[str] | None = None) -> None:

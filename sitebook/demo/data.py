@@ -12,7 +12,7 @@ from django.db import transaction
 
 from sitebook.accounts.models import Organisation, Role, User
 from sitebook.accounts.services import membership_add, organisation_create, user_create
-from sitebook.audit.context import acting
+from sitebook.core.context import acting
 from sitebook.projects import services as projects
 from sitebook.projects.models import Project
 

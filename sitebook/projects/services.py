@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from sitebook.accounts.models import Membership, Role, User
 from sitebook.core.errors import InvalidInput
-from sitebook.core.services import apply_changes, lock_for_update, validate
+from sitebook.core.services import apply_changes, lock_for_update, service, validate
 from sitebook.projects import access
 from sitebook.projects.models import Project, ProjectMember, RaciAssignment, RaciRow, WbsNode
 
@@ -49,6 +49,7 @@ def _check_code_free(project: Project) -> None:
         )
 
 
+@service
 def project_create(
     *,
     actor: Any,
@@ -94,6 +95,7 @@ def project_create(
     return project
 
 
+@service
 def project_update(*, actor: Any, project: Project, version: int, **changes: Any) -> Project:
     access.require(actor, "projects.edit", project)
     unknown = set(changes) - set(PROJECT_FIELDS)
@@ -132,6 +134,7 @@ def _check_wbs_code_free(node: WbsNode) -> None:
         )
 
 
+@service
 def wbs_create(
     *,
     actor: Any,
@@ -158,6 +161,7 @@ def wbs_create(
     return node
 
 
+@service
 def wbs_update(*, actor: Any, node: WbsNode, version: int, **changes: Any) -> WbsNode:
     access.require(actor, "projects.edit_wbs", node.project)
     fields: dict[str, Any] = {}
@@ -179,6 +183,7 @@ def wbs_update(*, actor: Any, node: WbsNode, version: int, **changes: Any) -> Wb
     return apply_changes(node, fields, version=version)
 
 
+@service
 def wbs_delete(*, actor: Any, node: WbsNode, version: int) -> None:
     access.require(actor, "projects.edit_wbs", node.project)
     with transaction.atomic():
@@ -213,6 +218,7 @@ def _org_role(project: Project, role_id: int) -> Role:
     return role
 
 
+@service
 def member_add(*, actor: Any, project: Project, user_id: int, role_id: int) -> ProjectMember:
     access.require(actor, "projects.manage_members", project)
     user = _org_user(project, user_id)
@@ -226,6 +232,7 @@ def member_add(*, actor: Any, project: Project, user_id: int, role_id: int) -> P
     return member
 
 
+@service
 def member_update(
     *, actor: Any, member: ProjectMember, version: int, role_id: int
 ) -> ProjectMember:
@@ -236,6 +243,7 @@ def member_update(
     return updated
 
 
+@service
 def member_remove(*, actor: Any, member: ProjectMember, version: int) -> None:
     access.require(actor, "projects.manage_members", member.project)
     with transaction.atomic():
@@ -312,6 +320,7 @@ def _write_cells(row: RaciRow, cells: dict[int, str]) -> None:
             cell.save()
 
 
+@service
 def raci_row_create(
     *,
     actor: Any,
@@ -345,6 +354,7 @@ def raci_row_create(
     return row
 
 
+@service
 def raci_row_update(
     *,
     actor: Any,
@@ -367,6 +377,7 @@ def raci_row_update(
     return locked
 
 
+@service
 def raci_row_delete(*, actor: Any, row: RaciRow, version: int) -> None:
     access.require(actor, "projects.edit_raci", row.project)
     with transaction.atomic():
