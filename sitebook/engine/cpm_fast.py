@@ -42,6 +42,7 @@ import datetime as dt
 import importlib.util
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -59,6 +60,7 @@ from sitebook.engine.network import (
     CriticalDefinition,
     LagCalendarRule,
     LagUnit,
+    Link,
     LinkType,
     Project,
     Schedule,
@@ -473,58 +475,82 @@ def unsupported_reason(project: Project) -> str | None:
         name = _off_default(project, _PROJECT_FIELDS)
         if name:
             return f"project field {name}"
-    check_activity = _unknown_fields(Activity, _ACTIVITY_FIELDS)
-    ids = set()
-    for a in project.activities:
-        if a.type not in _COVERED_TYPES:
-            return f"activity {a.code}: {a.type.value}"
-        if a.primary_constraint is not None or a.secondary_constraint is not None:
-            return f"activity {a.code}: constraint"
-        if (
-            a.actual_start is not None
+    acts = project.activities
+    bad = next(
+        (
+            a
+            for a in acts
+            if a.type not in _COVERED_TYPES
+            or a.primary_constraint is not None
+            or a.secondary_constraint is not None
+            or a.actual_start is not None
             or a.actual_finish is not None
             or a.suspend is not None
             or a.resume is not None
             or a.expected_finish is not None
-        ):
-            return f"activity {a.code}: progress"
-        if a.manually_scheduled:
-            return f"activity {a.code}: manually scheduled"
-        if a.original_duration < 0 or a.remaining_duration < 0:
-            return f"activity {a.code}: negative duration"
-        if check_activity:
+            or a.manually_scheduled
+            or a.original_duration < 0
+            or a.remaining_duration < 0
+        ),
+        None,
+    )
+    if bad is not None:
+        if bad.type not in _COVERED_TYPES:
+            return f"activity {bad.code}: {bad.type.value}"
+        if bad.primary_constraint is not None or bad.secondary_constraint is not None:
+            return f"activity {bad.code}: constraint"
+        if bad.manually_scheduled:
+            return f"activity {bad.code}: manually scheduled"
+        if bad.original_duration < 0 or bad.remaining_duration < 0:
+            return f"activity {bad.code}: negative duration"
+        return f"activity {bad.code}: progress"
+    if _unknown_fields(Activity, _ACTIVITY_FIELDS):
+        for a in acts:
             name = _off_default(a, _ACTIVITY_FIELDS)
             if name:
                 return f"activity {a.code}: field {name}"
-        ids.add(a.id)
-    if len(ids) != len(project.activities):
+    ids = {a.id for a in acts}
+    if len(ids) != len(acts):
         return "duplicate activity ids"
-    check_link = any(f.name not in _LINK_FIELDS for f in dataclasses.fields(project.links[0])) \
-        if project.links else False  # fmt: skip
-    for link in project.links:
-        if link.pred_id not in ids or link.succ_id not in ids:
-            return "link to an unknown activity"
-        if check_link:
-            name = _off_default(link, _LINK_FIELDS)
+    links = project.links
+    if any(k.pred_id not in ids or k.succ_id not in ids for k in links):
+        return "link to an unknown activity"
+    if _unknown_fields(Link, _LINK_FIELDS):
+        for k in links:
+            name = _off_default(k, _LINK_FIELDS)
             if name:
                 return f"link field {name}"
     return None
 
 
-def _horizon(project: Project, extra_days: int) -> tuple[dt.date, dt.date]:
-    """Days to compile calendars over: the project's dates plus room for the work."""
+#: First calendar horizon tried beyond the project's dates, in days; longer schedules retry.
+_FIRST_SPAN_DAYS = 3 * 366
+
+
+def _horizons(project: Project) -> Iterator[tuple[dt.date, dt.date]]:
+    """Day ranges to compile calendars over, shortest first: the project's dates plus room for
+    the work. The first guess is short because compiling calendars over cpm_core's worst case
+    (up to 60 years) costs more than the passes; a run that leaves the horizon retries."""
     moments = [m for m in (project.data_date, project.planned_start, project.must_finish_by) if m]
     total = sum(max(a.original_duration, a.remaining_duration) for a in project.activities)
     lag_total = sum(abs(k.lag) for k in project.links if k.lag_unit is not LagUnit.PERCENT)
     span_days = min((total + lag_total) * 3 // 1440 + 60, 366 * 60)
-    first = min(moments).date() - dt.timedelta(days=400 + extra_days)
-    last = max(moments).date() + dt.timedelta(days=span_days + 400 + extra_days)
-    return first, last
+    spans = [(min(span_days, _FIRST_SPAN_DAYS), 0)] if span_days > _FIRST_SPAN_DAYS else []
+    extra = 0
+    for _ in range(6):
+        spans.append((span_days, extra))
+        extra = extra * 4 + 3650
+    low, high = min(moments).date(), max(moments).date()
+    for span, more in spans:
+        try:
+            yield low - dt.timedelta(days=400 + more), high + dt.timedelta(days=span + 400 + more)
+        except OverflowError:
+            return
 
 
 def _arrays(project: Project) -> tuple[list[Calendar], list[I64]]:
     """The project as kernel arrays: calendars in index order, then the per-activity and
-    per-link arrays of `compile_network`."""
+    per-link arrays of `compile_network` (the project must pass `unsupported_reason`)."""
     options = project.options
     calendars: list[Calendar] = []
     cal_index: dict[str, int] = {}
@@ -541,44 +567,43 @@ def _arrays(project: Project) -> tuple[list[Calendar], list[I64]]:
 
     acts = project.activities
     index = {a.id: i for i, a in enumerate(acts)}
-    act_cal = [calendar_of(a.calendar_id) for a in acts]
-    dur = [0 if a.type in _MILESTONES else a.remaining_duration for a in acts]
-    start_ms = [1 if a.type is ActivityType.START_MILESTONE else 0 for a in acts]
+    for cid in dict.fromkeys(a.calendar_id for a in acts):
+        calendar_of(cid)
+    act_cal = np.fromiter((cal_index[a.calendar_id] for a in acts), np.int64, len(acts))
+    milestones = _MILESTONES
+    dur = np.fromiter(
+        (0 if a.type in milestones else a.remaining_duration for a in acts), np.int64, len(acts)
+    )
+    start = ActivityType.START_MILESTONE
+    start_ms = np.fromiter((a.type is start for a in acts), np.int64, len(acts))
     h24 = cal_index["\x0024h"] = len(calendars)
     calendars.append(calendar_24h())
     links = project.links
     m = len(links)
-    pred = [0] * m
-    succ = [0] * m
-    kind = [0] * m
-    lag = [0] * m
-    lag_cal = [0] * m
+    pred = np.fromiter((index[k.pred_id] for k in links), np.int64, m)
+    succ = np.fromiter((index[k.succ_id] for k in links), np.int64, m)
+    kind = np.fromiter((_KIND[k.type] for k in links), np.int64, m)
+    lag = np.fromiter((k.lag for k in links), np.int64, m)
     rule = options.lag_calendar
-    for j, k in enumerate(links):
-        p = index[k.pred_id]
-        s = index[k.succ_id]
-        pred[j] = p
-        succ[j] = s
-        kind[j] = _KIND[k.type]
-        value = k.lag
+    if rule is LagCalendarRule.SUCCESSOR:
+        lag_cal = act_cal[succ]
+    elif rule is LagCalendarRule.TWENTY_FOUR_HOUR:
+        lag_cal = np.full(m, h24, np.int64)
+    elif rule is LagCalendarRule.PROJECT_DEFAULT:
+        lag_cal = np.full(m, calendar_of(project.default_calendar_id), np.int64)
+    else:
+        lag_cal = act_cal[pred]
+    working = LagUnit.WORKING
+    special = [j for j, k in enumerate(links) if k.lag_unit is not working or k.lag_calendar_id]
+    for j in special:
+        k = links[j]
         if k.lag_unit is LagUnit.PERCENT:
-            value = dur[p] * value // 10000
-        lag[j] = value
+            lag[j] = int(dur[pred[j]]) * k.lag // 10000
         if k.lag_unit is LagUnit.ELAPSED:
             lag_cal[j] = h24
         elif k.lag_calendar_id:
             lag_cal[j] = calendar_of(k.lag_calendar_id)
-        elif rule is LagCalendarRule.SUCCESSOR:
-            lag_cal[j] = act_cal[s]
-        elif rule is LagCalendarRule.TWENTY_FOUR_HOUR:
-            lag_cal[j] = h24
-        elif rule is LagCalendarRule.PROJECT_DEFAULT:
-            lag_cal[j] = calendar_of(project.default_calendar_id)
-        else:
-            lag_cal[j] = act_cal[p]
-    out = [np.asarray(a, dtype=np.int64) for a in (dur, act_cal, start_ms)]
-    out += [np.asarray(a, dtype=np.int64) for a in (pred, succ, kind, lag, lag_cal)]
-    return calendars, out
+    return calendars, [dur, act_cal, start_ms, pred, succ, kind, lag, lag_cal]
 
 
 def _datetimes(minutes: I64) -> list[dt.datetime]:
@@ -601,24 +626,17 @@ def schedule(project: Project, jit: bool = True) -> Schedule | None:
     options = project.options
     dd = to_minutes(project.data_date)
     anchor = -1 if project.must_finish_by is None else to_minutes(project.must_finish_by)
-    extra = 0
-    for _ in range(6):
-        first, last = _horizon(project, extra)
+    for first, last in _horizons(project):
         blob = stack_calendars([compile_calendar(c, first, last) for c in calendars])
-        res = run_passes(
-            net,
-            blob,
-            dd,
-            anchor,
-            options.late_finish_by_project_finish,
-            jit=jit,
-        )
+        res = run_passes(net, blob, dd, anchor, options.late_finish_by_project_finish, jit=jit)
         if not res.horizon_error:
             break
-        extra = extra * 4 + 3650
     else:
         return None  # cpm_core raises its own horizon error
     return _to_schedule(project, net, res)
+
+
+_RESULT_ORDER = [f.name for f in dataclasses.fields(ActivityResult)][:10]
 
 
 def _to_schedule(project: Project, net: CompiledNetwork, res: PassResult) -> Schedule:
@@ -632,27 +650,36 @@ def _to_schedule(project: Project, net: CompiledNetwork, res: PassResult) -> Sch
     lf = _datetimes(res.lf[back])
     tf = res.tf[back]
     critical = (tf <= project.options.critical_float_minutes).tolist()
-    tfl = tf.tolist()
-    ffl = res.ff[back].tolist()
-    results: dict[str, ActivityResult] = {}
-    for i, a in enumerate(project.activities):
-        results[a.id] = ActivityResult(
-            early_start=ds[i],
-            early_finish=df[i],
-            late_start=ls[i],
-            late_finish=lf[i],
-            total_float=tfl[i],
-            free_float=ffl[i],
-            critical=critical[i],
-            remaining_start=ds[i],
-            remaining_finish=df[i],
+    columns = (ds, df, ls, lf, tf.tolist(), res.ff[back].tolist(), critical, [False] * n, ds, df)
+    ids = [a.id for a in project.activities]
+    rows: Iterable[ActivityResult]
+    if _RESULT_ORDER == _POSITIONAL:
+        rows = map(ActivityResult, *columns)  # positional: several times faster than keywords
+    else:
+        rows = (
+            ActivityResult(**dict(zip(_POSITIONAL, r, strict=True)))
+            for r in zip(*columns, strict=True)
         )
     return Schedule(
         project_code=project.code,
         data_date=project.data_date,
         finish=_datetimes(np.asarray([res.finish], dtype=np.int64))[0],
-        results=results,
+        results=dict(zip(ids, rows, strict=True)),
     )
+
+
+_POSITIONAL = [
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_float",
+    "free_float",
+    "critical",
+    "longest_path",
+    "remaining_start",
+    "remaining_finish",
+]
 
 
 __all__ = [

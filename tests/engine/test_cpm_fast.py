@@ -181,6 +181,7 @@ def test_empty_and_single_activity_projects() -> None:
     assert cpm_fast.schedule(one) == cpm_core.schedule(one)
 
 
+@pytest.mark.slow
 def test_compiled_code_is_cached_on_disk(tmp_path: Path) -> None:
     """A second process loads the kernel from the cache instead of compiling it."""
     script = (
