@@ -20,19 +20,29 @@ manually scheduled tasks, the longest-path critical definition, and any option o
 field it does not know (so a semantic added to cpm_core later never silently differs here).
 
 How: the network is compiled once into int64 arrays renumbered in topological order (CSR
-lists of predecessors and successors with link type, lag and lag calendar per entry), and the
-calendars into stacked interval arrays with two hint tables that turn moment -> working
-ordinal and ordinal -> moment into O(1) lookups (see `sitebook.engine._kernel`). A duration
-or lag is then integer addition on a calendar's ordinal axis, and moving between calendars is
-one lookup through absolute minutes since 1970.
+lists of predecessors and successors with link type, lag and lag calendar per entry; one
+64-byte state row per activity), and the calendars into one flat table: moment -> working
+ordinal is `day_cum[day] + pattern[minute of day]` (no search), ordinal -> moment a bucket
+lookup plus a step or two (see `sitebook.engine._kernel`). A duration or lag is integer
+addition on a calendar's ordinal axis; moving between calendars goes through absolute minutes
+since 1970; a link without lag between activities on the same calendar needs no lookup.
 
-Cost model, and so `KERNEL_MIN_ACTIVITIES`: importing numba takes about 0.45 s and loading the
-cached machine code about 0.1 s more, while cpm_core schedules roughly 100 000 activities a
-second on this class of machine. Below the threshold the one-off import costs more than the
-pure-Python passes it would save, so small schedules (a CLI call on a 4 000-activity XER)
-stay on cpm_core; above it the kernel wins and keeps winning (1M activities: under 0.5 s of
-passes). numba's compiled code is cached on disk (`cache=True`), in a per-user directory
-when the package directory is not writable, so only the very first call compiles (~3 s).
+Dispatch thresholds (`worth_it`), measured on the 2-core development machine with random
+unprogressed networks of ~1.5 links per activity on three calendars:
+
+* a process that has not loaded the kernel yet pays ~0.45 s to import numba and ~0.1-0.2 s
+  to load the cached machine code. Whole `schedule()` call including that, vs cpm_core:
+  10k activities 0.67 s vs 0.42 s, 20k 0.78 s vs 0.71 s, 40k 0.79 s vs 1.23 s, 60k 1.12 s
+  vs 2.03 s. So `KERNEL_MIN_ACTIVITIES` = 25 000: a CLI call on a 4 000-activity XER
+  (HS2: ~0.6 s as a whole process) never imports numba;
+* once loaded (a server after its first large schedule), the kernel wins from a few hundred
+  activities: 100 activities 6.7 ms vs 3.8 ms, 300 14 ms vs 10.5 ms, 1 000 15 ms vs 33 ms,
+  3 000 20 ms vs 87 ms. So `KERNEL_MIN_ACTIVITIES_WARM` = 500.
+
+Above ~10k activities the time is in building Python objects (reading `Activity`s, creating
+`ActivityResult`s), not in the passes: 100k activities take ~15 ms of passes and ~1 s in all.
+numba's compiled code is cached on disk (`cache=True`), in a per-user directory when the
+package directory is not writable, so only the very first call compiles (~10 s).
 """
 
 from __future__ import annotations
@@ -72,10 +82,10 @@ I64 = npt.NDArray[np.int64]
 
 #: Below this many activities a process that has not loaded the kernel yet stays on cpm_core
 #: (see the module docstring for the measurements behind both thresholds).
-KERNEL_MIN_ACTIVITIES = 50_000
+KERNEL_MIN_ACTIVITIES = 25_000
 #: Once the kernel is loaded in this process (a server after its first large schedule), it
 #: pays from this size on.
-KERNEL_MIN_ACTIVITIES_WARM = 1_000
+KERNEL_MIN_ACTIVITIES_WARM = 500
 #: Environment override: "auto" (default, the size rule), "always" or "never".
 KERNEL_ENV = "SITEBOOK_CPM_KERNEL"
 
