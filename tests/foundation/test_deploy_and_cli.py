@@ -13,7 +13,8 @@ import pytest
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SITEBOOK_")}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # set by browser tests
+        env.pop(name, None)
     env.update({"SITEBOOK_DATA_DIR": str(tmp_path), **extra})
     return env
 
