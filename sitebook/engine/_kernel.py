@@ -34,6 +34,8 @@ from __future__ import annotations
 from typing import Any
 
 WK_SHIFT = 8
+# A link row in the CSR lists: the other end's position, type, lag, lag calendar.
+LROW = 4
 FS, SS, FF, SF = 0, 1, 2, 3
 NEG = -(1 << 60)
 POS = 1 << 60
@@ -133,16 +135,16 @@ def finish_at(b: Any, c: int, w: int) -> Any:
 def build(
     n: int, l_pred: Any, l_succ: Any, l_kind: Any, l_lag: Any, l_cal: Any,
     order: Any, rank: Any, indeg: Any, ptr: Any, slot: Any,
-    in_ptr: Any, in_node: Any, in_kind: Any, in_lag: Any, in_cal: Any,
-    out_ptr: Any, out_node: Any, out_kind: Any, out_lag: Any, out_cal: Any,
+    in_ptr: Any, inl: Any, out_ptr: Any, outl: Any,
 ) -> int:  # fmt: skip
     """Topological order and both adjacency lists, renumbered; returns how many were ordered.
 
     `order[k]` is the activity at topological position `k` and `rank` its inverse. The links
-    are written twice in CSR form over positions: into each position (`in_ptr`, `in_node` =
-    predecessor position) and out of each (`out_ptr`, `out_node` = successor position), with
-    their type, lag and lag calendar. A result below `n` means the links loop (`order` then
-    holds only the activities before the loop). `ptr` (n + 1) and `slot` (m) are work arrays.
+    are written twice in CSR form over positions, as rows of LROW integers (other end's
+    position, type, lag, lag calendar): into each position (`in_ptr`, `inl`: the other end is
+    the predecessor) and out of each (`out_ptr`, `outl`: the successor). A result below `n`
+    means the links loop (`order` then holds only the activities before the loop). `ptr`
+    (n + 1) and `slot` (m) are work arrays.
     """
     m = len(l_pred)
     # Successors of each original activity (counting sort), for Kahn's algorithm.
@@ -162,23 +164,28 @@ def build(
     for i in range(n, 0, -1):
         ptr[i] = ptr[i - 1]
     ptr[0] = 0
-    tail = 0
-    for i in range(n):
+    # Kahn's algorithm with a stack (`rank` serves as one until it is filled), sources in
+    # reverse so the lowest-numbered comes first: a successor freed by the activity just
+    # placed comes right after it, so chains stay together and the passes read nearby rows.
+    top = 0
+    for i in range(n - 1, -1, -1):
         if indeg[i] == 0:
-            order[tail] = i
-            tail += 1
-    head = 0
-    while head < tail:
-        i = order[head]
-        head += 1
-        for q in range(ptr[i], ptr[i + 1]):
+            rank[top] = i
+            top += 1
+    done = 0
+    while top > 0:
+        top -= 1
+        i = rank[top]
+        order[done] = i
+        done += 1
+        for q in range(ptr[i + 1] - 1, ptr[i] - 1, -1):
             s = l_succ[slot[q]]
             indeg[s] -= 1
             if indeg[s] == 0:
-                order[tail] = s
-                tail += 1
-    if tail < n:
-        return tail
+                rank[top] = s
+                top += 1
+    if done < n:
+        return done
     for k in range(n):
         rank[order[k]] = k
     # CSR by successor position and by predecessor position.
@@ -199,16 +206,18 @@ def build(
         s = rank[l_succ[j]]
         q = indeg[s]
         indeg[s] = q + 1
-        in_node[q] = p
-        in_kind[q] = l_kind[j]
-        in_lag[q] = l_lag[j]
-        in_cal[q] = l_cal[j]
+        q *= LROW
+        inl[q] = p
+        inl[q + 1] = l_kind[j]
+        inl[q + 2] = l_lag[j]
+        inl[q + 3] = l_cal[j]
         q = ptr[p]
         ptr[p] = q + 1
-        out_node[q] = s
-        out_kind[q] = l_kind[j]
-        out_lag[q] = l_lag[j]
-        out_cal[q] = l_cal[j]
+        q *= LROW
+        outl[q] = s
+        outl[q + 1] = l_kind[j]
+        outl[q + 2] = l_lag[j]
+        outl[q + 3] = l_cal[j]
     return n
 
 
@@ -219,8 +228,7 @@ CAL, DUR, EF, DS, DF, LS, LF, LW, ROW = 0, 1, 2, 3, 4, 5, 6, 7, 8
 
 def passes(
     n: int, st: Any,
-    in_ptr: Any, in_node: Any, in_kind: Any, in_lag: Any, in_cal: Any,
-    out_ptr: Any, out_node: Any, out_kind: Any, out_lag: Any, out_cal: Any,
+    in_ptr: Any, inl: Any, out_ptr: Any, outl: Any,
     b: Any, data_date: int, anchor: int, bound_all: int,
     tf: Any, ff: Any, work: Any,
 ) -> int:  # fmt: skip
@@ -255,9 +263,10 @@ def passes(
         fin_w = NEG
         fin_m = 0
         for q in range(in_ptr[i], in_ptr[i + 1]):
-            pr = in_node[q] * ROW
-            kind = in_kind[q]
-            lag = in_lag[q]
+            lq = q * LROW
+            pr = inl[lq] * ROW
+            kind = inl[lq + 1]
+            lag = inl[lq + 2]
             if kind in (FS, FF):
                 t = st[pr + DF]
                 w = st[pr + EF]
@@ -266,9 +275,9 @@ def passes(
                 w = st[pr + EF] - st[pr + DUR]
             if lag != 0 or (st[pr + CAL] >> 1) != c:
                 if lag > 0:  # later lands on the end of working time, earlier on its start
-                    t = finish_at(b, in_cal[q], ordinal(b, in_cal[q], t) + lag)
+                    t = finish_at(b, inl[lq + 3], ordinal(b, inl[lq + 3], t) + lag)
                 elif lag < 0:
-                    t = start_at(b, in_cal[q], ordinal(b, in_cal[q], t) + lag)
+                    t = start_at(b, inl[lq + 3], ordinal(b, inl[lq + 3], t) + lag)
                 w = ordinal(b, c, t)
                 if not on_working_time(b, c, t):
                     t = start_at(b, c, w)
@@ -321,9 +330,10 @@ def passes(
         sw = POS
         sm = 0
         for q in range(first, last):
-            sr = out_node[q] * ROW
-            kind = out_kind[q]
-            lag = out_lag[q]
+            lq = q * LROW
+            sr = outl[lq] * ROW
+            kind = outl[lq + 1]
+            lag = outl[lq + 2]
             if kind in (FS, SS):
                 t = st[sr + LS]
                 te = st[sr + DS]
@@ -335,7 +345,7 @@ def passes(
                 w = st[sr + LW]
                 we = st[sr + EF]
             if lag != 0 or (st[sr + CAL] >> 1) != c:
-                lc = out_cal[q]
+                lc = outl[lq + 3]
                 if lag > 0:  # earlier lands on the start of working time, later on its end
                     t = start_at(b, lc, ordinal(b, lc, t) - lag)
                     te = start_at(b, lc, ordinal(b, lc, te) - lag)

@@ -308,23 +308,17 @@ class CompiledNetwork:
 
     `st` is the kernel's state, one row of `_kernel.ROW` integers per position (calendar and
     duration filled in; the passes write the rest in place). The links are stored twice in
-    CSR form: into each position (`in_*`, node = predecessor position) and out of each
-    (`out_*`, node = successor position), with type, lag and lag calendar.
+    CSR form, as rows of `_kernel.LROW` integers (other end, type, lag, lag calendar): into
+    each position (`in_ptr`, `inl`) and out of each (`out_ptr`, `outl`).
     """
 
     n: int
     order: I64
     st: Any
     in_ptr: Any
-    in_node: Any
-    in_kind: Any
-    in_lag: Any
-    in_cal: Any
+    inl: Any
     out_ptr: Any
-    out_node: Any
-    out_kind: Any
-    out_lag: Any
-    out_cal: Any
+    outl: Any
 
     def args(self) -> tuple[Any, ...]:
         """The network in the order `_kernel.passes` takes it."""
@@ -332,15 +326,9 @@ class CompiledNetwork:
             self.n,
             self.st,
             self.in_ptr,
-            self.in_node,
-            self.in_kind,
-            self.in_lag,
-            self.in_cal,
+            self.inl,
             self.out_ptr,
-            self.out_node,
-            self.out_kind,
-            self.out_lag,
-            self.out_cal,
+            self.outl,
         )
 
 
@@ -372,7 +360,7 @@ def compile_network(
         return np.ascontiguousarray(a, dtype=np.int64) if jit else np.asarray(a).tolist()
 
     order, rank, indeg, ptr, slot = new(n), new(n), new(n), new(n + 1), new(m)
-    csr = [new(n + 1), new(m), new(m), new(m), new(m), new(n + 1), new(m), new(m), new(m), new(m)]
+    csr = [new(n + 1), new(m * _kernel.LROW), new(n + 1), new(m * _kernel.LROW)]
     done = k.build(n, *(conv(a) for a in (pred, succ, kind, lag, lag_cal)), order, rank, indeg,
                    ptr, slot, *csr)  # fmt: skip
     if done < n:
