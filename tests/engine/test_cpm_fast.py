@@ -113,6 +113,8 @@ def test_unsupported_features_are_named() -> None:
     assert "level_of_effort" in (cpm_fast.unsupported_reason(p) or "")
     p = _project(options=ScheduleOptions(critical=CriticalDefinition.LONGEST_PATH))
     assert "longest-path" in (cpm_fast.unsupported_reason(p) or "")
+    p = _project(options=ScheduleOptions(open_ends_to_project_finish=False))
+    assert cpm_fast.unsupported_reason(p) == "option open_ends_to_project_finish"
     p = _project()
     p.links.append(Link("a0", "nope"))
     assert cpm_fast.unsupported_reason(p) == "link to an unknown activity"

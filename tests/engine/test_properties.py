@@ -130,6 +130,14 @@ def projects(
         float_type=draw(st.sampled_from(FloatType)),
         late_finish_by_project_finish=draw(st.booleans()),
         critical_float_minutes=draw(st.sampled_from([0, 480])),
+        # Options that only matter with progress or summaries, which these networks lack.
+        progress_override=draw(st.booleans()),
+        use_expected_finish=draw(st.booleans()),
+        ss_lag_from_actual_start=draw(st.booleans()),
+        float_on_completed=draw(st.booleans()),
+        actual_dates_as_early_dates=draw(st.booleans()),
+        roll_up_wbs_summaries=draw(st.booleans()),
+        dates_on_completed=draw(st.booleans()),
     )
     data_date = MONDAY + dt.timedelta(minutes=draw(st.integers(0, 7 * 1440 - 1)))
     must_finish_by = None
