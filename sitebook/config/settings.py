@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sitebook.accounts",
     "sitebook.audit",
     "sitebook.projects",
+    "sitebook.labour",
     "sitebook.demo",
 ]
 

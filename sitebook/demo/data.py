@@ -13,6 +13,7 @@ from django.db import transaction
 from sitebook.accounts.models import Organisation, Role, User
 from sitebook.accounts.services import membership_add, organisation_create, user_create
 from sitebook.core.context import acting
+from sitebook.labour import demo as labour_demo
 from sitebook.projects import services as projects
 from sitebook.projects.models import Project
 
@@ -152,4 +153,7 @@ def load_demo() -> Project | None:
                     deliverable=deliverable,
                     sort_order=order,
                 )
+            labour_demo.load(
+                admin=admin, foreman=users["foreman"], pm=users["pm"], project=project
+            )
     return project

@@ -6,14 +6,20 @@ URL pattern exists that is not listed here, so a new route cannot go untested.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from sitebook.accounts.models import ApiToken, Role
 from sitebook.accounts.services import token_create
+from sitebook.labour import services as labour
+from sitebook.labour.documents import roster_template
+from sitebook.labour.models import Ticket, Trade, Worker
 from sitebook.projects.models import RaciRow, WbsNode
 
 Builder = Callable[[Any, Any], dict[str, Any]]
@@ -369,6 +375,352 @@ ROUTES: list[Route] = [
         query=lambda w: f"version={_row(w).version}",
     ),
     R("api:project_history", "GET", "project", "audit.view", _project),
+]
+
+# --- day labour (sitebook.labour) ------------------------------------------------------------
+
+
+def _labour(w: Any) -> dict[str, Any]:
+    """The world's day-labour data (created on first use): roster, rate, two tickets."""
+    project = w.project
+    trade = Trade.objects.filter(organisation=w.org, code="MG").first()
+    if trade is None:
+        trade = labour.trade_create(actor=w.admin, project=project, code="MG", name="木工")
+        labour.rate_set(
+            actor=w.admin, project=project, trade_id=trade.pk, grade="skilled", rate=Decimal("400")
+        )
+        for n, id_number in enumerate(["110101199003074573", "11010519491231002X"]):
+            labour.worker_create(
+                actor=w.admin,
+                project=project,
+                name=f"工人{n}",
+                id_number=id_number,
+                trade_id=trade.pk,
+                grade="skilled",
+            )
+    workers = list(Worker.objects.filter(organisation=w.org).order_by("id"))
+    tickets = {t.location: t for t in Ticket.objects.filter(project=project)}
+    for location, start in (("draft", "08:00"), ("submitted", "13:00")):
+        if location not in tickets:
+            ticket = labour.ticket_create(
+                actor=w.admin,
+                project=project,
+                location=location,
+                work_date=dt.date(2026, 6, 2),
+                instruction_source="supervisor",
+                reason="rework",
+                labour=[
+                    {"worker_id": workers[0].pk, "start": start, "end": f"{int(start[:2]) + 4}:00"}
+                ],
+            )
+            if location == "submitted":
+                ticket = labour.ticket_submit(actor=w.admin, ticket=ticket, version=ticket.version)
+            tickets[location] = ticket
+    return {"trade": trade, "worker": workers[0], "workers": workers, **tickets}
+
+
+def _draft(w: Any) -> Any:
+    return _labour(w)["draft"]
+
+
+def _submitted(w: Any) -> Any:
+    return _labour(w)["submitted"]
+
+
+def _ticket_body(w: Any, version: int | None = None) -> dict[str, Any]:
+    worker = _labour(w)["workers"][1]
+    body = {
+        "location": "2#楼",
+        "work_date": "2026-06-03",
+        "instruction_source": "owner",
+        "reason": "variation",
+        "labour": [{"worker_id": worker.pk, "start": "08:00", "end": "12:00"}],
+    }
+    if version is not None:
+        body["version"] = version
+    return body
+
+
+def _ticket_form(w: Any, version: int | None = None) -> dict[str, Any]:
+    worker = _labour(w)["workers"][1]
+    form = {
+        "work_date": "2026-06-03",
+        "location": "2#楼",
+        "instruction_source": "owner",
+        "reason": "variation",
+        "labour-0-worker": str(worker.pk),
+        "labour-0-start": "08:00",
+        "labour-0-end": "12:00",
+    }
+    if version is not None:
+        form["version"] = str(version)
+    return form
+
+
+def _roster_file(w: Any, u: Any) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("roster.xlsx", roster_template())}
+
+
+def _lp(w: Any, u: Any) -> dict[str, Any]:
+    _labour(w)
+    return {"project_id": w.project.pk}
+
+
+def _lt(key: str) -> Builder:
+    return lambda w, u: {"project_id": w.project.pk, "ticket_id": _labour(w)[key].pk}
+
+
+def _at(key: str) -> Builder:
+    return lambda w, u: {"ticket_id": _labour(w)[key].pk}
+
+
+def _lw(w: Any, u: Any) -> dict[str, Any]:
+    return {"project_id": w.project.pk, "worker_id": _labour(w)["worker"].pk}
+
+
+ROUTES += [
+    R("labour:ticket_list", "GET", "project", "labour.view", _lp),
+    R("labour:ticket_create", "GET", "project", "labour.record", _lp),
+    R(
+        "labour:ticket_create",
+        "POST",
+        "project",
+        "labour.record",
+        _lp,
+        body=lambda w, u: _ticket_form(w),
+    ),
+    R(
+        "labour:day_type",
+        "GET",
+        "project",
+        "labour.view",
+        _lp,
+        query=lambda w: "work_date=2026-10-01",
+    ),
+    R("labour:ticket_detail", "GET", "project", "labour.view", _lt("draft")),
+    R("labour:ticket_edit", "GET", "project", "labour.record", _lt("draft")),
+    R(
+        "labour:ticket_edit",
+        "POST",
+        "project",
+        "labour.record",
+        _lt("draft"),
+        body=lambda w, u: _ticket_form(w, _draft(w).version),
+    ),
+    R(
+        "labour:ticket_submit",
+        "POST",
+        "project",
+        "labour.record",
+        _lt("draft"),
+        body=lambda w, u: {"version": _draft(w).version},
+    ),
+    R(
+        "labour:ticket_sign",
+        "POST",
+        "project",
+        "labour.record",
+        _lt("submitted"),
+        body=lambda w, u: {"version": _submitted(w).version, "step": "team_leader"},
+    ),
+    R(
+        "labour:ticket_reject",
+        "POST",
+        "project",
+        "labour.approve",
+        _lt("submitted"),
+        body=lambda w, u: {"version": _submitted(w).version, "comment": "人数不符"},
+    ),
+    R("labour:ticket_print", "GET", "project", "labour.view", _lt("submitted")),
+    R("labour:export", "GET", "project", "labour.view", _lp),
+    R("labour:roster", "GET", "project", "labour.view", _lp),
+    R(
+        "labour:roster",
+        "POST",
+        "project",
+        "labour.manage",
+        _lp,
+        body=lambda w, u: {
+            "name": "赵六",
+            "id_number": "110101198001010053",
+            "trade": str(_labour(w)["trade"].pk),
+            "grade": "skilled",
+        },
+    ),
+    R(
+        "labour:trade_create",
+        "POST",
+        "project",
+        "labour.manage",
+        _lp,
+        body=lambda w, u: {"code": "GJ", "name": "钢筋工"},
+    ),
+    R(
+        "labour:team_create",
+        "POST",
+        "project",
+        "labour.manage",
+        _lp,
+        body=lambda w, u: {"name": "钢筋二班"},
+    ),
+    R("labour:roster_import", "GET", "project", "labour.manage", _lp),
+    R("labour:roster_import", "POST", "project", "labour.manage", _lp, body=_roster_file),
+    R("labour:rates", "GET", "project", "labour.view", _lp),
+    R(
+        "labour:rates",
+        "POST",
+        "project",
+        "labour.manage",
+        _lp,
+        body=lambda w, u: {"trade": str(_labour(w)["trade"].pk), "grade": "senior", "rate": "450"},
+    ),
+    R(
+        "labour:period_close",
+        "POST",
+        "project",
+        "labour.manage",
+        _lp,
+        body=lambda w, u: {"month": "2026-05"},
+    ),
+    R("labour:settings", "GET", "org", "labour.manage", _lp),
+    R(
+        "labour:settings",
+        "POST",
+        "org",
+        "labour.manage",
+        _lp,
+        body=lambda w, u: {
+            "version": "1",
+            "hours_per_day": "8",
+            "max_hours_per_day": "12",
+            "overtime_multiplier": "1.5",
+            "rest_day_multiplier": "2",
+            "holiday_multiplier": "3",
+            "deemed_acceptance_days": "2",
+            "late_submission_hours": "24",
+            "number_prefix": "DG",
+        },
+    ),
+    R("labour:summary", "GET", "project", "labour.view", _lp),
+    R("labour:cost_report", "GET", "project", "labour.view", _lp),
+    R(
+        "api:labour_settings_detail",
+        "GET",
+        "org",
+        None,
+        lambda w, u: {"organisation_id": w.org.pk},
+    ),
+    R(
+        "api:labour_settings_update",
+        "PATCH",
+        "org",
+        "labour.manage",
+        lambda w, u: {"organisation_id": w.org.pk},
+        body=lambda w, u: {"version": 1, "max_hours_per_day": "12"},
+    ),
+    R("api:labour_trade_list", "GET", "project", "labour.view", _lp),
+    R(
+        "api:labour_trade_create",
+        "POST",
+        "project",
+        "labour.manage",
+        _lp,
+        body=lambda w, u: {"code": "GJ", "name": "钢筋工"},
+    ),
+    R("api:labour_team_list", "GET", "project", "labour.view", _lp),
+    R(
+        "api:labour_team_create",
+        "POST",
+        "project",
+        "labour.manage",
+        _lp,
+        body=lambda w, u: {"name": "钢筋二班"},
+    ),
+    R("api:labour_worker_list", "GET", "project", "labour.view", _lp),
+    R(
+        "api:labour_worker_create",
+        "POST",
+        "project",
+        "labour.manage",
+        _lp,
+        body=lambda w, u: {
+            "name": "赵六",
+            "id_number": "110101198001010053",
+            "trade_id": _labour(w)["trade"].pk,
+            "grade": "skilled",
+        },
+    ),
+    R("api:labour_worker_detail", "GET", "project", "labour.view", _lw),
+    R(
+        "api:labour_worker_update",
+        "PATCH",
+        "project",
+        "labour.manage",
+        _lw,
+        body=lambda w, u: {"version": _labour(w)["worker"].version, "phone": "13900000000"},
+    ),
+    R("api:labour_rate_list", "GET", "project", "labour.view", _lp),
+    R(
+        "api:labour_rate_set",
+        "PUT",
+        "project",
+        "labour.manage",
+        _lp,
+        body=lambda w, u: {"trade_id": _labour(w)["trade"].pk, "grade": "senior", "rate": "450"},
+    ),
+    R(
+        "api:labour_period_close",
+        "POST",
+        "project",
+        "labour.manage",
+        _lp,
+        body=lambda w, u: {"month": "2026-05-01"},
+    ),
+    R("api:labour_ticket_list", "GET", "project", "labour.view", _lp),
+    R(
+        "api:labour_ticket_create",
+        "POST",
+        "project",
+        "labour.record",
+        _lp,
+        body=lambda w, u: _ticket_body(w),
+    ),
+    R("api:labour_ticket_detail", "GET", "project", "labour.view", _at("draft")),
+    R(
+        "api:labour_ticket_update",
+        "PUT",
+        "project",
+        "labour.record",
+        _at("draft"),
+        body=lambda w, u: _ticket_body(w, _draft(w).version),
+    ),
+    R(
+        "api:labour_ticket_submit",
+        "POST",
+        "project",
+        "labour.record",
+        _at("draft"),
+        body=lambda w, u: {"version": _draft(w).version},
+    ),
+    R(
+        "api:labour_ticket_sign",
+        "POST",
+        "project",
+        "labour.record",
+        _at("submitted"),
+        body=lambda w, u: {"version": _submitted(w).version, "step": "team_leader"},
+    ),
+    R(
+        "api:labour_ticket_reject",
+        "POST",
+        "project",
+        "labour.approve",
+        _at("submitted"),
+        body=lambda w, u: {"version": _submitted(w).version, "comment": "人数不符"},
+    ),
+    R("api:labour_summary", "GET", "project", "labour.view", _lp, query=lambda w: "by=worker"),
+    R("api:labour_summary_all", "GET", "self", query=lambda w: "by=project"),
+    R("api:labour_cost_report", "GET", "project", "labour.view", _lp),
 ]
 
 # Routes left out of the table, each with its reason.

@@ -1,0 +1,229 @@
+"""Files of the day-labour centre: the printed ticket (PDF) and Excel import and export."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from sitebook.core.errors import InvalidInput
+from sitebook.labour.models import LabourLine, Ticket
+from sitebook.labour.selectors import TicketSheet
+
+CJK_FONT = "STSong-Light"  # reportlab's built-in CID font: no font file needed
+
+
+def read_rows(upload: Any) -> list[list[Any]]:
+    """The first sheet of an uploaded .xlsx file as lists of cell values."""
+    try:
+        book = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
+        raise InvalidInput.field("file", _("The file is not an Excel workbook (.xlsx).")) from exc
+    sheet = book.worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def tickets_workbook(project: Any, lines: Any) -> bytes:
+    """One row per labour line of the project's tickets, for pay-roll and checking."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "labour"
+    sheet.append(
+        [
+            str(_("Ticket number")),
+            str(_("Work date")),
+            str(_("Status")),
+            str(_("Worker")),
+            str(_("Trade")),
+            str(_("Grade")),
+            str(_("Team")),
+            str(_("Start")),
+            str(_("End")),
+            str(_("Hours")),
+            str(_("Working days")),
+            str(_("Day type")),
+            str(_("Day rate")),
+            str(_("Pay multiplier")),
+            str(_("Amount")),
+        ]
+    )
+    tz = timezone.get_current_timezone()
+    line: LabourLine
+    for line in lines:
+        sheet.append(
+            [
+                line.ticket.number,
+                line.work_date,
+                line.ticket.get_status_display(),
+                line.worker.name,
+                line.trade.display_name,
+                line.get_grade_display(),
+                line.team.name if line.team else "",
+                line.start.astimezone(tz).strftime("%H:%M"),
+                line.end.astimezone(tz).strftime("%H:%M"),
+                line.hours,
+                line.days,
+                line.get_day_type_display(),
+                line.rate,
+                line.multiplier,
+                line.amount,
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def roster_template() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["name", "id_number", "phone", "trade", "grade", "team"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _font() -> str:
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    return CJK_FONT
+
+
+def ticket_pdf(sheet: TicketSheet) -> bytes:
+    """The printed ticket (计日工签证单): header, lines, totals in figures and in 大写,
+    and the sign-off boxes."""
+    font = _font()
+    ticket: Ticket = sheet.ticket
+    tz = timezone.get_current_timezone()
+    title = ParagraphStyle("t", fontName=font, fontSize=15, leading=20, alignment=1)
+    body = ParagraphStyle("b", fontName=font, fontSize=9, leading=12)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm
+    )
+    grid = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]
+    )
+    story: list[Any] = [
+        Paragraph(_("Day-labour ticket"), title),
+        Spacer(1, 4 * mm),
+        Paragraph(f"{ticket.project.code} {ticket.project.display_name}", body),
+        Spacer(1, 2 * mm),
+    ]
+    head = [
+        [_("Ticket number"), ticket.number, _("Work date"), str(ticket.work_date)],
+        [_("Location / part"), ticket.location, _("Day type"), ticket.get_day_type_display()],
+        [
+            _("Instructed by"),
+            ticket.get_instruction_source_display(),
+            _("Instruction number"),
+            ticket.instruction_number,
+        ],
+        [
+            _("Reason"),
+            ticket.get_reason_display(),
+            _("Recoverable from the owner"),
+            _("Yes") if ticket.recoverable else _("No"),
+        ],
+        [_("Cost code"), ticket.cost_code, _("Status"), ticket.get_status_display()],
+    ]
+    story.append(
+        Table(
+            [[str(c) for c in row] for row in head],
+            style=grid,
+            colWidths=[30 * mm, 60 * mm, 30 * mm, 60 * mm],
+        )
+    )
+    story.append(Spacer(1, 2 * mm))
+    story.append(Paragraph(ticket.description.replace("\n", "<br/>"), body))
+    story.append(Spacer(1, 2 * mm))
+    rows = [
+        [
+            _("Worker"),
+            _("Trade"),
+            _("Time"),
+            _("Hours"),
+            _("Working days"),
+            _("Day rate"),
+            _("Multiplier"),
+            _("Amount"),
+        ]
+    ]
+    for line in sheet.labour:
+        rows.append(
+            [
+                line.worker.name,
+                f"{line.trade.display_name} {line.get_grade_display()}",
+                f"{line.start.astimezone(tz):%H:%M}-{line.end.astimezone(tz):%H:%M}",
+                f"{line.hours:.2f}",
+                f"{line.days:.2f}",
+                f"{line.rate:,.2f}",
+                f"{line.multiplier * 100:.0f}%",
+                f"{line.amount:,.2f}",
+            ]
+        )
+    for mat in sheet.materials:
+        rows.append(
+            [
+                mat.name,
+                mat.specification,
+                mat.unit,
+                f"{mat.quantity:.2f}",
+                "",
+                f"{mat.unit_price:,.2f}",
+                "",
+                f"{mat.amount:,.2f}",
+            ]
+        )
+    for p in sheet.plant:
+        rows.append(
+            [
+                p.model,
+                f"x{p.units}",
+                p.get_unit_display(),
+                f"{p.quantity:.2f}",
+                "",
+                f"{p.rate:,.2f}",
+                "",
+                f"{p.amount:,.2f}",
+            ]
+        )
+    rows.append(["", "", "", "", "", "", _("Total"), f"{ticket.total:,.2f}"])
+    story.append(Table([[str(c) for c in row] for row in rows], style=grid, repeatRows=1))
+    story.append(Spacer(1, 2 * mm))
+    story.append(
+        Paragraph(
+            f"{_('Total in words')}: {_('RMB')} {sheet.total_upper} (¥{ticket.total:,.2f})", body
+        )
+    )
+    story.append(Spacer(1, 4 * mm))
+    signs = [[_("Sign-off"), _("Signed by"), _("Signed at")]]
+    for _step, label, sig in sheet.chain:
+        if sig is None:
+            signs.append([label, "", ""])
+        else:
+            signs.append([label, sig.signer, f"{sig.signed_at.astimezone(tz):%Y-%m-%d %H:%M}"])
+    story.append(
+        Table(
+            [[str(c) for c in row] for row in signs],
+            style=grid,
+            colWidths=[45 * mm, 90 * mm, 45 * mm],
+        )
+    )
+    doc.build(story)
+    return out.getvalue()

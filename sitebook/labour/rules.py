@@ -1,0 +1,148 @@
+"""Pay rules of day labour: day types, hours to working days, multipliers, 大写 amounts.
+
+Labour Law of the PRC art. 44: overtime on a work day is paid at no less than 150%, work on
+a rest day (without time off in lieu) at 200%, on a statutory holiday at 300%. The
+multipliers are the organisation's (`LabourSettings`), defaulting to those figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from sitebook.engine.calendars import china_day_type
+from sitebook.labour.models import DayType, LabourSettings
+
+CENT = Decimal("0.01")
+FOUR = Decimal("0.0001")
+
+
+def project_day_type(project: object, day: dt.date) -> str:
+    """The day type of `day` on `project`.
+
+    Today every project works to the China statutory calendar (make-up workdays 调休 are
+    work days). This is the one place to read the project's own calendar once the schedule
+    centre provides one.
+    """
+    return str(china_day_type(day).value)
+
+
+def hours_between(start: dt.datetime, end: dt.datetime) -> Decimal:
+    """Whole minutes between two moments, as hours to four places."""
+    minutes = int((end - start).total_seconds() // 60)
+    return (Decimal(minutes) / Decimal(60)).quantize(FOUR, ROUND_HALF_UP)
+
+
+def hours_to_days(hours: Decimal, hours_per_day: Decimal) -> Decimal:
+    """Working days (工日) for `hours`: hours divided by the hours of a working day."""
+    return (hours / hours_per_day).quantize(FOUR, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Pay:
+    normal_hours: Decimal
+    overtime_hours: Decimal
+    multiplier: Decimal
+    overtime_multiplier: Decimal
+    amount: Decimal
+
+
+def price_hours(*, hours: Decimal, day_type: str, rate: Decimal, settings: LabourSettings) -> Pay:
+    """Pay for `hours` worked on a day of `day_type` at `rate` per working day.
+
+    On a work day, hours up to the working day are paid at 100% and the rest as overtime;
+    on a rest day or a statutory holiday every hour carries that day's multiplier.
+    """
+    hpd = settings.hours_per_day
+    hourly = rate / hpd
+    if day_type == DayType.WORK_DAY:
+        normal = min(hours, hpd)
+        overtime = hours - normal
+        multiplier = Decimal("1.00")
+    else:
+        normal, overtime = hours, Decimal("0")
+        multiplier = (
+            settings.holiday_multiplier
+            if day_type == DayType.STATUTORY_HOLIDAY
+            else settings.rest_day_multiplier
+        )
+    amount = hourly * (normal * multiplier + overtime * settings.overtime_multiplier)
+    return Pay(
+        normal_hours=normal,
+        overtime_hours=overtime,
+        multiplier=multiplier,
+        overtime_multiplier=settings.overtime_multiplier,
+        amount=amount.quantize(CENT, ROUND_HALF_UP),
+    )
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SMALL = ["", "拾", "佰", "仟"]
+_BIG = ["", "万", "亿", "万亿"]
+
+
+def _four(n: int) -> str:
+    """Up to four digits in capitals, with 零 for inner zero runs (no leading/trailing 零)."""
+    out = ""
+    zero = False
+    for pos in range(3, -1, -1):
+        d = (n // 10**pos) % 10
+        if d == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        out += _DIGITS[d] + _SMALL[pos]
+    return out
+
+
+def rmb_upper(amount: Decimal) -> str:
+    """An amount of yuan in Chinese capital numerals (大写), as written on tickets and cheques.
+
+    12345.67 -> 壹万贰仟叁佰肆拾伍元陆角柒分; 100 -> 壹佰元整; 0 -> 零元整.
+    """
+    value = amount.quantize(CENT, ROUND_HALF_UP)
+    sign = "负" if value < 0 else ""
+    fen_total = int(abs(value) * 100)
+    yuan, fen_part = divmod(fen_total, 100)
+    jiao, fen = divmod(fen_part, 10)
+    groups: list[int] = []
+    while yuan:
+        yuan, rest = divmod(yuan, 10000)
+        groups.append(rest)
+    text = ""
+    need_zero = False
+    for i in range(len(groups) - 1, -1, -1):
+        g = groups[i]
+        if g == 0:
+            need_zero = bool(text)
+            continue
+        if text and (need_zero or g < 1000):
+            text += "零"
+        text += _four(g) + _BIG[i]
+        need_zero = False
+    if text:
+        text += "元"
+    if jiao == 0 and fen == 0:
+        return sign + (text or "零元") + "整"
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif text:
+        text += "零"
+    if fen:
+        text += _DIGITS[fen] + "分"
+    return sign + text
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_number_valid(number: str) -> bool:
+    """True for an 18-character resident ID with a correct GB 11643-1999 (MOD 11-2) check."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    total = sum(int(c) * w for c, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17].upper()

@@ -1,0 +1,968 @@
+"""Writes of the day-labour centre: roster, rates, settings, tickets and their sign-off.
+
+Each function checks permission first, validates everything (naming the field or row at
+fault), then writes in one transaction. Tickets are priced here, by `rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sitebook.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from sitebook.core.services import apply_changes, lock_for_update, service, validate
+from sitebook.labour import rules
+from sitebook.labour.models import (
+    ClosedPeriod,
+    CostPosting,
+    DayRate,
+    Grade,
+    LabourLine,
+    LabourSettings,
+    MaterialLine,
+    PlantLine,
+    Signature,
+    SignStep,
+    Team,
+    Ticket,
+    Trade,
+    Worker,
+)
+from sitebook.projects import access
+from sitebook.projects.models import Project, WbsNode
+
+ZERO = Decimal("0")
+
+
+def settings_for(organisation_id: int) -> LabourSettings:
+    """The organisation's day-labour settings; the defaults (unsaved) until first changed.
+
+    Reading never writes, so that a refused request leaves no trace.
+    """
+    found = LabourSettings.objects.filter(organisation_id=organisation_id).first()
+    return found or LabourSettings(organisation_id=organisation_id)
+
+
+SETTINGS_FIELDS = (
+    "hours_per_day",
+    "max_hours_per_day",
+    "overtime_multiplier",
+    "rest_day_multiplier",
+    "holiday_multiplier",
+    "deemed_acceptance_days",
+    "late_submission_hours",
+    "number_prefix",
+)
+
+
+@service
+def settings_update(
+    *, actor: Any, organisation_id: int, version: int, **changes: Any
+) -> LabourSettings:
+    """Change the organisation's rules (organisation administrators: labour.manage)."""
+    access.require(actor, "labour.manage", organisation_id=organisation_id)
+    unknown = set(changes) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise InvalidInput.field(sorted(unknown)[0], _("This field cannot be changed."))
+    for name in ("hours_per_day", "max_hours_per_day"):
+        if name in changes and (changes[name] is None or changes[name] <= 0):
+            raise InvalidInput.field(name, _("Enter a number of hours above zero."))
+    for name in ("overtime_multiplier", "rest_day_multiplier", "holiday_multiplier"):
+        if name in changes and (changes[name] is None or changes[name] < 1):
+            raise InvalidInput.field(name, _("A pay multiplier cannot be below 1."))
+    with transaction.atomic():
+        current = settings_for(organisation_id)
+        if current.pk is None:
+            if version != current.version:
+                raise StaleVersion(
+                    errors=[{"field": "version", "message": StaleVersion.default_detail}]
+                )
+            for name, value in changes.items():
+                setattr(current, name, value)
+            validate(current)
+            current.save()
+            return current
+        return apply_changes(current, changes, version=version)
+
+
+# --- roster ------------------------------------------------------------------------------------
+
+
+@service
+def trade_create(*, actor: Any, project: Project, code: str, name: str, name_en: str = "") -> Trade:
+    access.require(actor, "labour.manage", project)
+    trade = Trade(
+        organisation_id=project.organisation_id,
+        code=code.strip(),
+        name=name.strip(),
+        name_en=name_en.strip(),
+    )
+    if Trade.objects.filter(organisation_id=project.organisation_id, code=trade.code).exists():
+        raise InvalidInput.field(
+            "code", _("Another trade already uses the code %(code)s.") % {"code": trade.code}
+        )
+    validate(trade)
+    trade.save()
+    return trade
+
+
+@service
+def team_create(
+    *, actor: Any, project: Project, name: str, leader: str = "", subcontractor: str = ""
+) -> Team:
+    access.require(actor, "labour.manage", project)
+    team = Team(
+        organisation_id=project.organisation_id,
+        name=name.strip(),
+        leader=leader.strip(),
+        subcontractor=subcontractor.strip(),
+    )
+    if Team.objects.filter(organisation_id=project.organisation_id, name=team.name).exists():
+        raise InvalidInput.field(
+            "name", _("Another team is already called %(name)s.") % {"name": team.name}
+        )
+    validate(team)
+    team.save()
+    return team
+
+
+def _org_trade(organisation_id: int, trade_id: int | None, field: str = "trade_id") -> Trade:
+    trade = Trade.objects.filter(pk=trade_id, organisation_id=organisation_id).first()
+    if trade is None:
+        raise InvalidInput.field(field, _("No such trade."))
+    return trade
+
+
+def _org_team(organisation_id: int, team_id: int | None, field: str = "team_id") -> Team | None:
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id, organisation_id=organisation_id).first()
+    if team is None:
+        raise InvalidInput.field(field, _("No such team."))
+    return team
+
+
+def _check_worker(worker: Worker) -> None:
+    worker.id_number = worker.id_number.strip().upper()
+    if not rules.id_number_valid(worker.id_number):
+        raise InvalidInput.field(
+            "id_number", _("Enter an 18-character resident ID number with a valid check digit.")
+        )
+    if worker.grade not in Grade.values:
+        raise InvalidInput.field(
+            "grade", _("Choose one of: %(choices)s.") % {"choices": ", ".join(Grade.values)}
+        )
+    clash = Worker.objects.filter(
+        organisation_id=worker.organisation_id, id_number=worker.id_number
+    )
+    if worker.pk:
+        clash = clash.exclude(pk=worker.pk)
+    if clash.exists():
+        raise InvalidInput.field("id_number", _("A worker with this ID number is registered."))
+
+
+@service
+def worker_create(
+    *,
+    actor: Any,
+    project: Project,
+    name: str,
+    id_number: str,
+    trade_id: int,
+    grade: str,
+    phone: str = "",
+    team_id: int | None = None,
+) -> Worker:
+    access.require(actor, "labour.manage", project)
+    org_id = project.organisation_id
+    worker = Worker(
+        organisation_id=org_id,
+        name=name.strip(),
+        id_number=id_number,
+        phone=phone.strip(),
+        trade=_org_trade(org_id, trade_id),
+        grade=grade,
+        team=_org_team(org_id, team_id),
+    )
+    _check_worker(worker)
+    validate(worker)
+    worker.save()
+    return worker
+
+
+@service
+def worker_update(
+    *, actor: Any, project: Project, worker: Worker, version: int, **changes: Any
+) -> Worker:
+    access.require(actor, "labour.manage", project)
+    org_id = project.organisation_id
+    fields: dict[str, Any] = {}
+    for name in ("name", "phone", "grade", "active", "id_number"):
+        if name in changes and changes[name] is not None:
+            fields[name] = changes[name]
+    if changes.get("trade_id") is not None:
+        fields["trade"] = _org_trade(org_id, changes["trade_id"])
+    if "team_id" in changes:
+        fields["team"] = _org_team(org_id, changes["team_id"])
+    probe = Worker(
+        pk=worker.pk,
+        organisation_id=org_id,
+        id_number=fields.get("id_number", worker.id_number),
+        grade=fields.get("grade", worker.grade),
+    )
+    _check_worker(probe)
+    if "id_number" in fields:
+        fields["id_number"] = probe.id_number
+    return apply_changes(worker, fields, version=version)
+
+
+@dataclass
+class ImportReport:
+    created: int
+    skipped: list[str]
+
+
+ROSTER_COLUMNS = ["name", "id_number", "phone", "trade", "grade", "team"]
+
+
+@service
+def roster_import(*, actor: Any, project: Project, rows: list[list[Any]]) -> ImportReport:
+    """Import workers from spreadsheet rows (first row: the column names ROSTER_COLUMNS).
+
+    Everything is checked before anything is written; a worker whose ID number is already
+    registered is skipped and reported. Trades are matched by code or name, teams by name.
+    """
+    access.require(actor, "labour.manage", project)
+    if not rows:
+        raise InvalidInput.field("file", _("The file is empty."))
+    header = [str(c or "").strip().lower() for c in rows[0]]
+    if header[: len(ROSTER_COLUMNS)] != ROSTER_COLUMNS:
+        raise InvalidInput.field(
+            "file",
+            _("The first row must name the columns %(expected)s; it names %(found)s.")
+            % {"expected": ", ".join(ROSTER_COLUMNS), "found": ", ".join(h for h in header if h)},
+        )
+    org_id = project.organisation_id
+    trades: dict[str, Trade] = {}
+    for t in Trade.objects.filter(organisation_id=org_id):
+        trades[t.code.lower()] = t
+        trades[t.name.lower()] = t
+        if t.name_en:
+            trades[t.name_en.lower()] = t
+    teams = {t.name: t for t in Team.objects.filter(organisation_id=org_id)}
+    known = set(Worker.objects.filter(organisation_id=org_id).values_list("id_number", flat=True))
+    grades = {g.value: g.value for g in Grade} | {str(g.label).lower(): g.value for g in Grade}
+    new: list[Worker] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(rows[1:], start=2):
+        cells = [str(c).strip() if c is not None else "" for c in raw] + [""] * 6
+        name, id_number, phone, trade, grade, team = cells[:6]
+        if not any(cells[:6]):
+            continue
+        where = _("row %(row)s") % {"row": index}
+        id_number = id_number.upper()
+        if not name:
+            raise InvalidInput.field(f"row {index}.name", f"{where}: " + _("Enter a name."))
+        if not rules.id_number_valid(id_number):
+            raise InvalidInput.field(
+                f"row {index}.id_number",
+                f"{where}: "
+                + _("Enter an 18-character resident ID number with a valid check digit."),
+            )
+        if trade.lower() not in trades:
+            raise InvalidInput.field(
+                f"row {index}.trade", f"{where}: " + _("No such trade: %(t)s.") % {"t": trade}
+            )
+        if grade.lower() not in grades:
+            raise InvalidInput.field(
+                f"row {index}.grade", f"{where}: " + _("No such grade: %(g)s.") % {"g": grade}
+            )
+        if team and team not in teams:
+            raise InvalidInput.field(
+                f"row {index}.team", f"{where}: " + _("No such team: %(t)s.") % {"t": team}
+            )
+        if id_number in known or id_number in seen:
+            skipped.append(f"{where}: " + _("%(name)s is already registered.") % {"name": name})
+            continue
+        seen.add(id_number)
+        new.append(
+            Worker(
+                organisation_id=org_id,
+                name=name,
+                id_number=id_number,
+                phone=phone,
+                trade=trades[trade.lower()],
+                grade=grades[grade.lower()],
+                team=teams.get(team) if team else None,
+            )
+        )
+    with transaction.atomic():
+        for worker in new:
+            validate(worker)
+            worker.save()
+    return ImportReport(created=len(new), skipped=skipped)
+
+
+@service
+def rate_set(*, actor: Any, project: Project, trade_id: int, grade: str, rate: Decimal) -> DayRate:
+    """Set the project's day rate for a trade and grade (creating or replacing it)."""
+    access.require(actor, "labour.manage", project)
+    trade = _org_trade(project.organisation_id, trade_id)
+    if grade not in Grade.values:
+        raise InvalidInput.field("grade", _("No such grade: %(g)s.") % {"g": grade})
+    if rate is None or rate < 0:
+        raise InvalidInput.field("rate", _("A day rate cannot be negative."))
+    with transaction.atomic():
+        existing = (
+            DayRate.objects.select_for_update()
+            .filter(project=project, trade=trade, grade=grade)
+            .first()
+        )
+        if existing is not None:
+            return apply_changes(existing, {"rate": rate}, version=None)
+        row = DayRate(
+            organisation_id=project.organisation_id,
+            project=project,
+            trade=trade,
+            grade=grade,
+            rate=rate,
+        )
+        validate(row)
+        row.save()
+    return row
+
+
+@service
+def period_close(*, actor: Any, project: Project, month: dt.date) -> ClosedPeriod:
+    """Close a month of the project: its tickets can no longer be added, changed or signed."""
+    access.require(actor, "labour.manage", project)
+    first = month.replace(day=1)
+    found = ClosedPeriod.objects.filter(project=project, month=first).first()
+    if found is not None:
+        return found
+    row = ClosedPeriod(organisation_id=project.organisation_id, project=project, month=first)
+    row.save()
+    return row
+
+
+def _check_open(project: Project, work_date: dt.date) -> None:
+    if ClosedPeriod.objects.filter(project=project, month=work_date.replace(day=1)).exists():
+        raise InvalidInput.field(
+            "work_date",
+            _("%(month)s is closed for day labour; no ticket can be added or changed in it.")
+            % {"month": work_date.strftime("%Y-%m")},
+        )
+
+
+# --- tickets -----------------------------------------------------------------------------------
+
+TICKET_FIELDS = (
+    "location",
+    "work_date",
+    "instruction_source",
+    "instruction_number",
+    "reason",
+    "recoverable",
+    "description",
+    "wbs_node_id",
+    "cost_code",
+)
+
+
+def _decimal(value: Any, field: str, *, minimum: Decimal | None = ZERO) -> Decimal:
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise InvalidInput.field(field, _("Enter a number.")) from None
+    if not number.is_finite():
+        raise InvalidInput.field(field, _("Enter a number."))
+    if minimum is not None and number < minimum:
+        raise InvalidInput.field(field, _("Enter a value of at least %(n)s.") % {"n": minimum})
+    return number
+
+
+def _time(value: Any, field: str) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    try:
+        return dt.time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput.field(field, _("Enter a time (HH:MM).")) from None
+
+
+@dataclass
+class _Priced:
+    lines: list[LabourLine]
+    materials: list[MaterialLine]
+    plant: list[PlantLine]
+
+
+def _price(
+    ticket: Ticket,
+    labour: Iterable[Mapping[str, Any]],
+    materials: Iterable[Mapping[str, Any]],
+    plant: Iterable[Mapping[str, Any]],
+) -> _Priced:
+    """Validate and price every line of `ticket` (nothing is written)."""
+    project = ticket.project
+    org_id = project.organisation_id
+    settings = settings_for(org_id)
+    labour = list(labour)
+    ids = {row.get("worker_id") for row in labour}
+    workers = {
+        w.pk: w
+        for w in Worker.objects.filter(
+            organisation_id=org_id, pk__in=[i for i in ids if isinstance(i, int)]
+        ).select_related("trade", "team")
+    }
+    rates = {(r.trade_id, r.grade): r.rate for r in DayRate.objects.filter(project=project)}
+    tz = timezone.get_current_timezone()
+    lines: list[LabourLine] = []
+    seen_workers: set[int] = set()
+    for i, row in enumerate(labour):
+        f = f"labour.{i}"
+        worker = workers.get(row.get("worker_id"))  # type: ignore[arg-type]
+        if worker is None:
+            raise InvalidInput.field(
+                f"{f}.worker_id", _("Line %(n)s: no such worker.") % {"n": i + 1}
+            )
+        if worker.pk in seen_workers:
+            raise InvalidInput.field(
+                f"{f}.worker_id",
+                _("Line %(n)s: %(name)s is already on this ticket.")
+                % {"n": i + 1, "name": worker.name},
+            )
+        seen_workers.add(worker.pk)
+        start_t = _time(row.get("start"), f"{f}.start")
+        end_t = _time(row.get("end"), f"{f}.end")
+        start = dt.datetime.combine(ticket.work_date, start_t, tzinfo=tz)
+        end = dt.datetime.combine(ticket.work_date, end_t, tzinfo=tz)
+        if end <= start:
+            raise InvalidInput.field(
+                f"{f}.end", _("Line %(n)s: the end must be after the start.") % {"n": i + 1}
+            )
+        if row.get("rate") not in (None, ""):
+            rate = _decimal(row["rate"], f"{f}.rate")
+        else:
+            rate = rates.get((worker.trade_id, worker.grade))  # type: ignore[assignment]
+            if rate is None:
+                raise InvalidInput.field(
+                    f"{f}.rate",
+                    _("Line %(n)s: the project has no day rate for %(trade)s, %(grade)s.")
+                    % {
+                        "n": i + 1,
+                        "trade": worker.trade.display_name,
+                        "grade": worker.get_grade_display(),
+                    },
+                )
+        hours = rules.hours_between(start, end)
+        pay = rules.price_hours(hours=hours, day_type=ticket.day_type, rate=rate, settings=settings)
+        lines.append(
+            LabourLine(
+                organisation_id=org_id,
+                project=project,
+                worker=worker,
+                trade=worker.trade,
+                grade=worker.grade,
+                team=worker.team,
+                work_date=ticket.work_date,
+                start=start,
+                end=end,
+                hours=hours,
+                normal_hours=pay.normal_hours,
+                overtime_hours=pay.overtime_hours,
+                days=rules.hours_to_days(hours, settings.hours_per_day),
+                day_type=ticket.day_type,
+                rate=rate,
+                multiplier=pay.multiplier,
+                overtime_multiplier=pay.overtime_multiplier,
+                amount=pay.amount,
+            )
+        )
+    mats: list[MaterialLine] = []
+    for i, row in enumerate(materials):
+        f = f"materials.{i}"
+        name = str(row.get("name") or "").strip()
+        if not name:
+            raise InvalidInput.field(f"{f}.name", _("Enter the material."))
+        quantity = _decimal(row.get("quantity"), f"{f}.quantity")
+        price = _decimal(row.get("unit_price"), f"{f}.unit_price")
+        mats.append(
+            MaterialLine(
+                organisation_id=org_id,
+                project=project,
+                name=name,
+                specification=str(row.get("specification") or "").strip(),
+                unit=str(row.get("unit") or "").strip() or "-",
+                quantity=quantity,
+                unit_price=price,
+                amount=(quantity * price).quantize(rules.CENT),
+            )
+        )
+    plants: list[PlantLine] = []
+    for i, row in enumerate(plant):
+        f = f"plant.{i}"
+        model = str(row.get("model") or "").strip()
+        if not model:
+            raise InvalidInput.field(f"{f}.model", _("Enter the plant and its model."))
+        units = _decimal(row.get("units", 1), f"{f}.units", minimum=Decimal("1"))
+        if units != units.to_integral_value():
+            raise InvalidInput.field(f"{f}.units", _("Enter a whole number."))
+        quantity = _decimal(row.get("quantity"), f"{f}.quantity")
+        rate = _decimal(row.get("rate"), f"{f}.rate")
+        unit = row.get("unit") or PlantLine.Unit.SHIFT
+        if unit not in PlantLine.Unit.values:
+            raise InvalidInput.field(f"{f}.unit", _("Choose shift or hour."))
+        plants.append(
+            PlantLine(
+                organisation_id=org_id,
+                project=project,
+                model=model,
+                units=int(units),
+                quantity=quantity,
+                unit=unit,
+                rate=rate,
+                amount=(units * quantity * rate).quantize(rules.CENT),
+            )
+        )
+    if not lines and not mats and not plants:
+        raise InvalidInput.field("labour", _("A ticket needs at least one line."))
+    return _Priced(lines, mats, plants)
+
+
+def _header(ticket: Ticket, data: Mapping[str, Any]) -> None:
+    project = ticket.project
+    for name in TICKET_FIELDS:
+        if name in data:
+            setattr(ticket, name, data[name])
+    ticket.location = (ticket.location or "").strip()
+    ticket.cost_code = (ticket.cost_code or "").strip()
+    if (
+        ticket.wbs_node_id is not None
+        and not WbsNode.objects.filter(pk=ticket.wbs_node_id, project=project).exists()
+    ):
+        raise InvalidInput.field("wbs_node_id", _("No such WBS element in this project."))
+    if not isinstance(ticket.work_date, dt.date):
+        raise InvalidInput.field("work_date", _("Enter a valid date (YYYY-MM-DD)."))
+    if ticket.work_date > timezone.localdate() + dt.timedelta(days=1):
+        raise InvalidInput.field("work_date", _("The work date cannot be in the future."))
+    _check_open(project, ticket.work_date)
+    ticket.day_type = rules.project_day_type(project, ticket.work_date)
+
+
+def _write_lines(ticket: Ticket, priced: _Priced) -> None:
+    for line in priced.lines:
+        line.ticket = ticket
+        line.save()
+    for mat in priced.materials:
+        mat.ticket = ticket
+        mat.save()
+    for p in priced.plant:
+        p.ticket = ticket
+        p.save()
+    ticket.labour_total = sum((x.amount for x in priced.lines), ZERO)
+    ticket.material_total = sum((x.amount for x in priced.materials), ZERO)
+    ticket.plant_total = sum((x.amount for x in priced.plant), ZERO)
+    ticket.total = ticket.labour_total + ticket.material_total + ticket.plant_total
+
+
+def _next_number(project: Project, work_date: dt.date, prefix: str) -> str:
+    """`DG-<project code>-<yyyymm>-<nnnn>`: numbered per project and month of the work.
+
+    The caller holds the project's row lock, so two foremen cannot take the same number.
+    """
+    stem = f"{prefix}-{project.code}-{work_date:%Y%m}-"
+    last = (
+        Ticket.objects.filter(project=project, number__startswith=stem)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    seq = int(last[len(stem) :]) + 1 if last and last[len(stem) :].isdigit() else 1
+    return f"{stem}{seq:04d}"
+
+
+@service
+def ticket_create(
+    *,
+    actor: Any,
+    project: Project,
+    labour: Iterable[Mapping[str, Any]] = (),
+    materials: Iterable[Mapping[str, Any]] = (),
+    plant: Iterable[Mapping[str, Any]] = (),
+    **header: Any,
+) -> Ticket:
+    """Record a ticket with its lines, priced; it starts as a draft."""
+    access.require(actor, "labour.record", project)
+    unknown = set(header) - set(TICKET_FIELDS)
+    if unknown:
+        raise InvalidInput.field(sorted(unknown)[0], _("This field cannot be set."))
+    ticket = Ticket(
+        organisation_id=project.organisation_id,
+        project=project,
+        recorded_by=actor,
+        status=Ticket.Status.DRAFT,
+    )
+    _header(ticket, header)
+    priced = _price(ticket, labour, materials, plant)
+    ticket.number = "-"
+    validate(ticket, exclude=["number"])
+    settings = settings_for(project.organisation_id)
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        ticket.number = _next_number(project, ticket.work_date, settings.number_prefix)
+        ticket.save()
+        _write_lines(ticket, priced)
+        ticket.warnings = _warnings(ticket, priced.lines, settings)
+        ticket.save()
+    return ticket
+
+
+@service
+def ticket_update(
+    *,
+    actor: Any,
+    ticket: Ticket,
+    version: int,
+    labour: Iterable[Mapping[str, Any]] = (),
+    materials: Iterable[Mapping[str, Any]] = (),
+    plant: Iterable[Mapping[str, Any]] = (),
+    **header: Any,
+) -> Ticket:
+    """Replace a ticket's header and lines. Any signatures are cleared: it is a draft again."""
+    project = ticket.project
+    access.require(actor, "labour.record", project)
+    unknown = set(header) - set(TICKET_FIELDS)
+    if unknown:
+        raise InvalidInput.field(sorted(unknown)[0], _("This field cannot be changed."))
+    _check_open(project, ticket.work_date)
+    with transaction.atomic():
+        locked = lock_for_update(ticket, version=version)
+        locked.project = project
+        if locked.status == Ticket.Status.APPROVED:
+            raise Conflict(
+                _("Ticket %(n)s is approved and posted to cost; it can no longer be changed.")
+                % {"n": locked.number}
+            )
+        _header(locked, header)
+        priced = _price(locked, labour, materials, plant)
+        validate(locked)
+        for sig in list(locked.signatures.all()):
+            sig.delete()
+        for related in (locked.labour_lines, locked.material_lines, locked.plant_lines):
+            for row in list(related.all()):
+                row.delete()
+        _write_lines(locked, priced)
+        locked.status = Ticket.Status.DRAFT
+        locked.owner_status = Ticket.OwnerStatus.NONE
+        locked.submitted_at = None
+        locked.owner_submitted_at = None
+        locked.owner_answered_at = None
+        locked.warnings = _warnings(locked, priced.lines, settings_for(project.organisation_id))
+        locked.version += 1
+        locked.save()
+    return locked
+
+
+@service
+def ticket_submit(*, actor: Any, ticket: Ticket, version: int) -> Ticket:
+    """Hand a draft (or a rejected ticket) in for sign-off; a late one is flagged."""
+    access.require(actor, "labour.record", ticket.project)
+    _check_open(ticket.project, ticket.work_date)
+    with transaction.atomic():
+        locked = lock_for_update(ticket, version=version)
+        if locked.status not in (Ticket.Status.DRAFT, Ticket.Status.REJECTED):
+            raise Conflict(_("Only a draft or rejected ticket can be submitted."))
+        locked.status = Ticket.Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        lines = list(locked.labour_lines.select_related("worker"))
+        locked.project = ticket.project
+        locked.warnings = _warnings(locked, lines, settings_for(locked.organisation_id))
+        locked.version += 1
+        locked.save()
+    return locked
+
+
+# --- sign-off ----------------------------------------------------------------------------------
+
+INTERNAL_CHAIN = [SignStep.TEAM_LEADER, SignStep.SITE_ENGINEER, SignStep.PROJECT_MANAGER]
+OWNER_CHAIN = [SignStep.SUPERVISOR, SignStep.OWNER]
+STEP_CODE = {
+    SignStep.TEAM_LEADER: "labour.record",
+    SignStep.SITE_ENGINEER: "labour.record",
+    SignStep.PROJECT_MANAGER: "labour.approve",
+    SignStep.SUPERVISOR: "labour.approve",
+    SignStep.OWNER: "labour.approve",
+}
+
+
+def chain(ticket: Ticket) -> list[str]:
+    """The steps a ticket must be signed through, in order."""
+    steps = list(INTERNAL_CHAIN)
+    if ticket.recoverable:
+        steps += OWNER_CHAIN
+    return [str(s) for s in steps]
+
+
+def next_step(ticket: Ticket, signed: Iterable[str]) -> str | None:
+    done = set(signed)
+    for step in chain(ticket):
+        if step not in done:
+            return step
+    return None
+
+
+@service
+def ticket_sign(
+    *,
+    actor: Any,
+    ticket: Ticket,
+    version: int,
+    step: str,
+    signer: str = "",
+    comment: str = "",
+) -> Ticket:
+    """Sign the ticket's next step.
+
+    The project manager's signature approves it and posts it to actual cost in the same
+    transaction; a recoverable ticket then goes to the supervisor and the owner, whose
+    silence past the settings' period counts as acceptance (GB 50500-2013 9.7.3).
+    """
+    project = ticket.project
+    if step not in SignStep.values:
+        raise InvalidInput.field("step", _("No such sign-off step."))
+    access.require(actor, STEP_CODE[SignStep(step)], project)
+    _check_open(project, ticket.work_date)
+    with transaction.atomic():
+        locked = lock_for_update(ticket, version=version)
+        locked.project = project
+        if locked.status not in (Ticket.Status.SUBMITTED, Ticket.Status.APPROVED):
+            raise Conflict(_("Submit the ticket before it is signed."))
+        if locked.owner_status in (Ticket.OwnerStatus.ACCEPTED, Ticket.OwnerStatus.DEEMED):
+            raise Conflict(_("The ticket is fully signed."))
+        expected = next_step(locked, locked.signatures.values_list("step", flat=True))
+        if expected != step:
+            raise Conflict(
+                _("The next signature due is the %(step)s's.")
+                % {"step": SignStep(expected).label if expected else "-"}
+            )
+        now = timezone.now()
+        Signature(
+            organisation_id=locked.organisation_id,
+            project=project,
+            ticket=locked,
+            step=step,
+            signer=(signer or "").strip() or str(actor),
+            user=actor,
+            signed_at=now,
+            comment=comment,
+        ).save()
+        if step == SignStep.PROJECT_MANAGER:
+            locked.status = Ticket.Status.APPROVED
+            locked.approved_at = now
+            if locked.recoverable:
+                locked.owner_status = Ticket.OwnerStatus.PENDING
+                locked.owner_submitted_at = now
+            post_ticket_cost(ticket=locked)
+        elif step == SignStep.OWNER:
+            locked.owner_status = Ticket.OwnerStatus.ACCEPTED
+            locked.owner_answered_at = now
+        locked.version += 1
+        locked.save()
+    return locked
+
+
+@service
+def ticket_reject(*, actor: Any, ticket: Ticket, version: int, comment: str) -> Ticket:
+    """Send a submitted ticket back (signatures cleared), or record the owner's refusal."""
+    project = ticket.project
+    access.require(actor, "labour.approve", project)
+    if not (comment or "").strip():
+        raise InvalidInput.field("comment", _("Say why the ticket is rejected."))
+    with transaction.atomic():
+        locked = lock_for_update(ticket, version=version)
+        locked.project = project
+        if locked.status == Ticket.Status.SUBMITTED:
+            for sig in list(locked.signatures.all()):
+                sig.delete()
+            locked.status = Ticket.Status.REJECTED
+        elif locked.owner_status == Ticket.OwnerStatus.PENDING:
+            locked.owner_status = Ticket.OwnerStatus.REJECTED
+            locked.owner_answered_at = timezone.now()
+        else:
+            raise Conflict(_("Only a submitted ticket or one awaiting the owner can be rejected."))
+        locked.description = (
+            locked.description + "\n" + _("Rejected: %(c)s") % {"c": comment.strip()}
+        ).strip()
+        locked.version += 1
+        locked.save()
+    return locked
+
+
+def deemed_acceptance_due(ticket: Ticket, settings: LabourSettings) -> dt.datetime | None:
+    if ticket.owner_submitted_at is None:
+        return None
+    return ticket.owner_submitted_at + dt.timedelta(days=settings.deemed_acceptance_days)
+
+
+def deemed_acceptance_sweep(
+    *, organisation_id: int, now: dt.datetime | None = None, project: Project | None = None
+) -> int:
+    """Mark tickets the owner left unanswered past the period as deemed accepted.
+
+    A system write (no actor's permission): the contract, not a person, accepts them. The
+    owner's signature row says `deemed` and carries the moment the period ran out.
+    """
+    now = now or timezone.now()
+    settings = settings_for(organisation_id)
+    cutoff = now - dt.timedelta(days=settings.deemed_acceptance_days)
+    due = Ticket.objects.filter(
+        organisation_id=organisation_id,
+        owner_status=Ticket.OwnerStatus.PENDING,
+        owner_submitted_at__lte=cutoff,
+    )
+    if project is not None:
+        due = due.filter(project=project)
+    count = 0
+    for ticket in due:
+        with transaction.atomic():
+            locked = lock_for_update(ticket, version=None)
+            if locked.owner_status != Ticket.OwnerStatus.PENDING:
+                continue
+            at = deemed_acceptance_due(locked, settings)
+            signed = set(locked.signatures.values_list("step", flat=True))
+            for step in OWNER_CHAIN:
+                if step in signed:
+                    continue
+                Signature(
+                    organisation_id=locked.organisation_id,
+                    project_id=locked.project_id,
+                    ticket=locked,
+                    step=step,
+                    signer=_("Deemed accepted: no answer within %(d)s days")
+                    % {"d": settings.deemed_acceptance_days},
+                    signed_at=at,
+                    deemed=True,
+                ).save()
+            locked.owner_status = Ticket.OwnerStatus.DEEMED
+            locked.owner_answered_at = at
+            locked.version += 1
+            locked.save()
+            count += 1
+    return count
+
+
+# --- posting to cost ---------------------------------------------------------------------------
+
+
+def ticket_cost_code(ticket: Ticket) -> str:
+    if ticket.cost_code:
+        return ticket.cost_code
+    if ticket.wbs_node_id:
+        return WbsNode.objects.get(pk=ticket.wbs_node_id).code
+    return "DAYWORK"
+
+
+def post_ticket_cost(*, ticket: Ticket) -> CostPosting:
+    """Post an approved ticket's total to actual cost under its cost code (once per ticket).
+
+    The one place that posts: it writes the labour centre's own ledger until the cost
+    centre (`sitebook.costs`) offers `actual_cost_post`, and is to call that then. Called
+    inside the approval's transaction, so approval and posting stand or fall together.
+    """
+    existing = CostPosting.objects.filter(ticket=ticket).first()
+    if existing is not None:
+        return existing
+    posting = CostPosting(
+        organisation_id=ticket.organisation_id,
+        project_id=ticket.project_id,
+        ticket=ticket,
+        cost_code=ticket_cost_code(ticket),
+        amount=ticket.total,
+        date=ticket.work_date,
+        description=_("Day-labour ticket %(n)s") % {"n": ticket.number},
+    )
+    posting.save()
+    return posting
+
+
+# --- warnings ----------------------------------------------------------------------------------
+
+
+def _warnings(
+    ticket: Ticket, lines: list[LabourLine], settings: LabourSettings
+) -> list[dict[str, str]]:
+    """Overlapping hours (any project), too many hours in a day, late submission.
+
+    One query over the same workers' other lines that day, whatever the ticket's size.
+    """
+    found: list[dict[str, str]] = []
+    if lines:
+        others = list(
+            LabourLine.objects.filter(
+                organisation_id=ticket.organisation_id,
+                worker_id__in=[x.worker_id for x in lines],
+                work_date=ticket.work_date,
+            )
+            .exclude(ticket_id=ticket.pk)
+            .exclude(ticket__status=Ticket.Status.REJECTED)
+            .values("worker_id", "start", "end", "hours", "ticket__number", "project__code")
+        )
+        for line in lines:
+            total = line.hours
+            for other in others:
+                if other["worker_id"] != line.worker_id:
+                    continue
+                total += other["hours"]
+                if other["start"] < line.end and other["end"] > line.start:
+                    found.append(
+                        {
+                            "code": "overlap",
+                            "worker": line.worker.name,
+                            "ticket": other["ticket__number"],
+                            "project": other["project__code"],
+                        }
+                    )
+            if total > settings.max_hours_per_day:
+                found.append(
+                    {
+                        "code": "too_many_hours",
+                        "worker": line.worker.name,
+                        "hours": f"{total.normalize():f}",
+                        "limit": f"{settings.max_hours_per_day.normalize():f}",
+                    }
+                )
+    if ticket.submitted_at is not None:
+        if lines:
+            finished = max(x.end for x in lines)
+        else:
+            finished = dt.datetime.combine(
+                ticket.work_date + dt.timedelta(days=1),
+                dt.time(0, 0),
+                tzinfo=timezone.get_current_timezone(),
+            )
+        late_by = ticket.submitted_at - finished
+        if late_by > dt.timedelta(hours=settings.late_submission_hours):
+            hours = Decimal(int(late_by.total_seconds() // 60)) / 60
+            found.append(
+                {
+                    "code": "late",
+                    "hours": f"{hours.quantize(Decimal('0.1'))}",
+                    "limit": str(settings.late_submission_hours),
+                }
+            )
+    return found
+
+
+def require_record(actor: Any, project: Project) -> None:
+    """For views that show the entry form: refuse early, before any parsing."""
+    if not access.has_perm(actor, "labour.record", project):
+        raise Forbidden()
