@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -195,9 +196,11 @@ def main() -> int:  # noqa: C901 - one report
     cals = calendars(years=15)
     blob = cpm_fast.stack_calendars(cals)
     cpm_fast.kernel()  # import numba and load the cached machine code
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"setup: calendars + numba import/cache load {fmt_s(time.perf_counter() - t0)}; "
-        f"times are forward+backward+float; 'compile' = topological order + adjacency lists",
+        f"load average {load:.1f} on {os.cpu_count()} CPUs; times are forward+backward+float "
+        "(engine: best of 3); 'compile' = topological order + adjacency lists",
         flush=True,
     )
     engine_at: dict[int, float] = {}
