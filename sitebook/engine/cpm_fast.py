@@ -52,6 +52,7 @@ import datetime as dt
 import importlib.util
 import os
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -199,12 +200,24 @@ def kernel(jit: bool = True) -> ModuleType:
     found = _loaded.get(jit)
     if found is not None:
         return found
+    with _loading:
+        found = _loaded.get(jit)
+        if found is None:
+            found = _load(jit)
+            _loaded[jit] = found
+    return found
+
+
+_loading = threading.Lock()
+
+
+def _load(jit: bool) -> ModuleType:
     if jit:
         try:
             _ensure_cache_dir()
             import numba
         except ImportError:
-            return kernel(jit=False)
+            return _load(jit=False)
         for name in _HELPERS:
             setattr(_kernel, name, numba.njit(cache=True, inline="always")(getattr(_kernel, name)))
         _kernel.build = numba.njit(cache=True)(_kernel.build)
@@ -218,7 +231,6 @@ def kernel(jit: bool = True) -> ModuleType:
         found = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = found
         spec.loader.exec_module(found)
-    _loaded[jit] = found
     return found
 
 
@@ -402,7 +414,11 @@ def run_passes(
     bound_all: bool = False,
     jit: bool = True,
 ) -> PassResult:
-    """Forward, backward and float over a compiled network (times in absolute minutes)."""
+    """Forward, backward and float over a compiled network (times in absolute minutes).
+
+    The passes write into `net.st` (one network, one run at a time); the result's arrays are
+    views of it until the next run.
+    """
     k = kernel(jit)
     n = net.n
     b: Any = blob.copy()
