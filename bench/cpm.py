@@ -14,6 +14,8 @@ forward pass, backward pass, total and free float, starting from a network alrea
   data) with the calendars' bisect lookups, ordered by `networkx.topological_sort`.
 
 All three must agree on the project finish and on every total float (checked each run).
+The full run also times `sitebook.engine.cpm.schedule()` end to end at 100k (`--end-to-end`):
+Project objects in, Schedule out, through the kernel and through cpm_core, results equal.
 Above `--python-limit` / `--networkx-limit` activities (default 100k) the two slow ones are
 not run but extrapolated linearly from the largest size measured, and the output says so.
 --quick runs 100k only. The last line is a one-line summary.
@@ -33,9 +35,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sitebook.engine import cpm_fast  # noqa: E402
+from sitebook.engine import cpm, cpm_fast  # noqa: E402
 from sitebook.engine.calendars import CompiledCalendar, compile_calendar, to_minutes  # noqa: E402
-from sitebook.engine.network import STANDARD_DAY, Calendar, DayIntervals  # noqa: E402
+from sitebook.engine.network import (  # noqa: E402
+    STANDARD_DAY,
+    Activity,
+    Calendar,
+    DayIntervals,
+    Link,
+    LinkType,
+    Project,
+)
 
 DATA_DATE = dt.datetime(2025, 1, 6)
 FS, SS, FF, SF = 0, 1, 2, 3
@@ -167,6 +177,47 @@ def networkx_passes(
     return t1 - t0, t2 - t1, finish, tf
 
 
+def as_project(net: tuple[np.ndarray, ...], cals: list[CompiledCalendar]) -> Project:
+    """The same network as a `Project` of `Activity` and `Link` objects."""
+    dur, act_cal, _start_ms, pred, succ, kind, lag, _lag_cal = (a.tolist() for a in net)
+    types = [LinkType.FS, LinkType.SS, LinkType.FF, LinkType.SF]
+    return Project(
+        code="BENCH",
+        data_date=DATA_DATE,
+        default_calendar_id="0",
+        calendars={c.calendar.id: c.calendar for c in cals},
+        activities=[
+            Activity(
+                id=str(i),
+                code=str(i),
+                calendar_id=str(c),
+                original_duration=d,
+                remaining_duration=d,
+            )
+            for i, (d, c) in enumerate(zip(dur, act_cal, strict=True))
+        ],  # fmt: skip
+        links=[
+            Link(str(p), str(s), types[k], lg)
+            for p, s, k, lg in zip(pred, succ, kind, lag, strict=True)
+        ],
+    )
+
+
+def end_to_end(n: int, cals: list[CompiledCalendar]) -> str:
+    """`cpm.schedule()` from Project objects to a Schedule: kernel vs cpm_core."""
+    project = as_project(network(n), cals)
+    os.environ[cpm_fast.KERNEL_ENV] = "always"
+    fast_t, fast = best_of(1, cpm.schedule, project)
+    os.environ[cpm_fast.KERNEL_ENV] = "never"
+    core_t, core = best_of(1, cpm.schedule, project)
+    del os.environ[cpm_fast.KERNEL_ENV]
+    assert fast == core, "kernel and cpm_core disagree"
+    return (
+        f"schedule() end to end at {n:,} (Project objects in, Schedule out, results equal): "
+        f"kernel {fmt_s(fast_t)}, cpm_core {fmt_s(core_t)} ({core_t / fast_t:.1f}x)"
+    )
+
+
 def best_of(k: int, fn: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
     """The best wall time of `k` calls, and the last result."""
     best = float("inf")
@@ -189,6 +240,9 @@ def main() -> int:  # noqa: C901 - one report
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--python-limit", type=int, default=100_000)
     parser.add_argument("--networkx-limit", type=int, default=100_000)
+    parser.add_argument(
+        "--end-to-end", type=int, default=100_000, help="size of the schedule() run (0: none)"
+    )
     args = parser.parse_args()
     sizes = [100_000] if args.quick else [int(s) for s in args.sizes.split(",")]
     dd = to_minutes(DATA_DATE)
@@ -248,6 +302,8 @@ def main() -> int:  # noqa: C901 - one report
             line += " | networkx skipped"
         ratios[n] = (nx_t / eng if nx_t else None, py / eng if py else None, extrapolated)
         print(line, flush=True)
+    if args.end_to_end and not args.quick:
+        print(end_to_end(args.end_to_end, cals), flush=True)
 
     def label(n: int) -> str:
         return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else f"{n // 1000}k"
