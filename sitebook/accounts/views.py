@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sitebook.accounts import access, selectors, services
-from sitebook.core.errors import SitebookError
 from sitebook.core.permissions import declared
-from sitebook.core.web import form_errors
+from sitebook.core.web import submit
 
 
 class TokenForm(forms.Form):
@@ -58,26 +59,23 @@ def roles(request: HttpRequest) -> HttpResponse:
     form.fields["codes"].choices = [
         (code, f"{code} — {label}") for code, label in declared().items()
     ]
-    status = 200
     if request.method == "POST":
         access.require_admin(request.user, org_id)
-        if form.is_valid():
-            try:
-                services.role_create(
-                    actor=request.user,
-                    organisation=organisation,
-                    key=form.cleaned_data["key"],
-                    name=form.cleaned_data["name"],
-                    codes=form.cleaned_data["codes"],
-                )
-            except SitebookError as exc:
-                form_errors(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Role created."))
-                return redirect("accounts:roles")
-        else:
-            status = 400
+
+    def create(data: dict[str, Any]) -> HttpResponse:
+        services.role_create(
+            actor=request.user,
+            organisation=organisation,
+            key=data["key"],
+            name=data["name"],
+            codes=data["codes"],
+        )
+        messages.success(request, _("Role created."))
+        return redirect("accounts:roles")
+
+    done, status = submit(request, form, create)
+    if done:
+        return done
     context = {
         "organisation": organisation,
         "roles": selectors.role_list(request.user, org_id),

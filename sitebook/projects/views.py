@@ -16,7 +16,7 @@ from sitebook.accounts import access as org_access
 from sitebook.audit.selectors import history_for_project
 from sitebook.core.errors import InvalidInput, SitebookError
 from sitebook.core.permissions import declared
-from sitebook.core.web import form_errors, is_htmx, paginate
+from sitebook.core.web import is_htmx, paginate, submit
 from sitebook.projects import access, selectors, services
 from sitebook.projects.forms import MemberAddForm, ProjectForm, RaciRowForm, WbsForm
 from sitebook.projects.models import Project, ProjectMember, RaciAssignment, RaciRow, WbsNode
@@ -66,20 +66,16 @@ def project_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     access.require(request.user, "projects.create", organisation_id=org_id)
     form = ProjectForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in PROJECT_FIELDS}
-            try:
-                project = services.project_create(
-                    actor=request.user, organisation_id=org_id, **data
-                )
-            except SitebookError as exc:
-                form_errors(form, exc)
-            else:
-                messages.success(request, _("Project %(code)s created.") % {"code": project.code})
-                return redirect("projects:project_detail", project_id=project.pk)
-        status = 400
+
+    def create(data: dict[str, Any]) -> HttpResponse:
+        fields = {name: data[name] for name in PROJECT_FIELDS}
+        project = services.project_create(actor=request.user, organisation_id=org_id, **fields)
+        messages.success(request, _("Project %(code)s created.") % {"code": project.code})
+        return redirect("projects:project_detail", project_id=project.pk)
+
+    done, status = submit(request, form, create)
+    if done:
+        return done
     return render(request, "projects/project_form.html", {"form": form}, status=status)
 
 
@@ -107,58 +103,50 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get(request.user, project_id, "projects.edit")
     form = ProjectForm(request.POST or None, instance=project, initial={"version": project.version})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            changes = {name: form.cleaned_data[name] for name in PROJECT_FIELDS}
-            fresh = Project.objects.get(pk=project.pk)
-            try:
-                services.project_update(
-                    actor=request.user,
-                    project=fresh,
-                    version=form.cleaned_data["version"] or 0,
-                    **changes,
-                )
-            except SitebookError as exc:
-                form_errors(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("projects:project_detail", project_id=project.pk)
-        else:
-            status = 400
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.project_update(
+            actor=request.user,
+            project=Project.objects.get(pk=project.pk),
+            version=data["version"] or 0,
+            **{name: data[name] for name in PROJECT_FIELDS},
+        )
+        messages.success(request, _("Saved."))
+        return redirect("projects:project_detail", project_id=project.pk)
+
+    done, status = submit(request, form, save)
+    if done:
+        return done
     return _page(request, "projects/project_edit.html", project, "edit", form=form, status=status)
 
 
 # --- WBS -------------------------------------------------------------------------------------
 
 
+def _wbs_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": data["code"],
+        "name": data["name"],
+        "name_en": data["name_en"],
+        "parent_id": data["parent"].pk if data["parent"] else None,
+        "sort_order": data["sort_order"] or 0,
+    }
+
+
 @login_required
 def wbs(request: HttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get(request.user, project_id)
     form = WbsForm(request.POST or None, project=project)
-    status = 200
     if request.method == "POST":
         access.require(request.user, "projects.edit_wbs", project)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.wbs_create(
-                    actor=request.user,
-                    project=project,
-                    code=data["code"],
-                    name=data["name"],
-                    name_en=data["name_en"],
-                    parent_id=data["parent"].pk if data["parent"] else None,
-                    sort_order=data["sort_order"] or 0,
-                )
-            except SitebookError as exc:
-                form_errors(form, exc)
-                status = exc.status
-            else:
-                return redirect("projects:wbs", project_id=project.pk)
-        else:
-            status = 400
+
+    def add(data: dict[str, Any]) -> HttpResponse:
+        services.wbs_create(actor=request.user, project=project, **_wbs_fields(data))
+        return redirect("projects:wbs", project_id=project.pk)
+
+    done, status = submit(request, form, add)
+    if done:
+        return done
     return _page(
         request,
         "projects/wbs.html",
@@ -179,29 +167,17 @@ def wbs_edit(request: HttpRequest, project_id: int, node_id: int) -> HttpRespons
     form = WbsForm(
         request.POST or None, instance=node, project=project, initial={"version": node.version}
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            fresh = WbsNode.objects.select_related("project").get(pk=node.pk)
-            try:
-                services.wbs_update(
-                    actor=request.user,
-                    node=fresh,
-                    version=data["version"] or 0,
-                    code=data["code"],
-                    name=data["name"],
-                    name_en=data["name_en"],
-                    parent_id=data["parent"].pk if data["parent"] else None,
-                    sort_order=data["sort_order"] or 0,
-                )
-            except SitebookError as exc:
-                form_errors(form, exc)
-                status = exc.status
-            else:
-                return redirect("projects:wbs", project_id=project.pk)
-        else:
-            status = 400
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        fresh = WbsNode.objects.select_related("project").get(pk=node.pk)
+        services.wbs_update(
+            actor=request.user, node=fresh, version=data["version"] or 0, **_wbs_fields(data)
+        )
+        return redirect("projects:wbs", project_id=project.pk)
+
+    done, status = submit(request, form, save)
+    if done:
+        return done
     return _page(
         request, "projects/wbs_edit.html", project, "wbs", node=node, form=form, status=status
     )
@@ -239,25 +215,19 @@ def members(request: HttpRequest, project_id: int) -> HttpResponse:
     form = MemberAddForm(request.POST or None)
     form.fields["user"].choices = [(u.pk, str(u)) for u in selectors.member_candidates(project)]
     form.fields["role"].choices = [(r.pk, str(r.label)) for r in roles]
-    status = 200
     if request.method == "POST":
         access.require(request.user, "projects.manage_members", project)
-        if form.is_valid():
-            try:
-                services.member_add(
-                    actor=request.user,
-                    project=project,
-                    user_id=form.cleaned_data["user"],
-                    role_id=form.cleaned_data["role"],
-                )
-            except SitebookError as exc:
-                form_errors(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Member added."))
-                return redirect("projects:members", project_id=project.pk)
-        else:
-            status = 400
+
+    def add(data: dict[str, Any]) -> HttpResponse:
+        services.member_add(
+            actor=request.user, project=project, user_id=data["user"], role_id=data["role"]
+        )
+        messages.success(request, _("Member added."))
+        return redirect("projects:members", project_id=project.pk)
+
+    done, status = submit(request, form, add)
+    if done:
+        return done
     return _page(
         request,
         "projects/members.html",
@@ -288,7 +258,7 @@ def member_update(request: HttpRequest, project_id: int, member_id: int) -> Http
             version=_int(request.POST.get("version")),
             role_id=_int(request.POST.get("role")),
         )
-    except (InvalidInput, SitebookError) as exc:
+    except SitebookError as exc:
         messages.error(request, str(exc.detail))
     return redirect("projects:members", project_id=project_id)
 
@@ -327,25 +297,22 @@ def raci(request: HttpRequest, project_id: int) -> HttpResponse:
     form.fields["wbs_node"].choices = [("", "—")] + [
         (line.node.pk, f"{'  ' * line.depth}{line.node}") for line in selectors.wbs_tree(project)
     ]
-    status = 200
     if request.method == "POST":
         access.require(request.user, "projects.edit_raci", project)
-        if form.is_valid():
-            try:
-                services.raci_row_create(
-                    actor=request.user,
-                    project=project,
-                    assignments=_cells_from_post(request),
-                    wbs_node_id=form.cleaned_data["wbs_node"],
-                    deliverable=form.cleaned_data["deliverable"],
-                )
-            except SitebookError as exc:
-                form_errors(form, exc)
-                status = exc.status
-            else:
-                return redirect("projects:raci", project_id=project.pk)
-        else:
-            status = 400
+
+    def add(data: dict[str, Any]) -> HttpResponse:
+        services.raci_row_create(
+            actor=request.user,
+            project=project,
+            assignments=_cells_from_post(request),
+            wbs_node_id=data["wbs_node"],
+            deliverable=data["deliverable"],
+        )
+        return redirect("projects:raci", project_id=project.pk)
+
+    done, status = submit(request, form, add)
+    if done:
+        return done
     return _page(
         request,
         "projects/raci.html",
