@@ -404,7 +404,10 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             if options.progress_override and _link_spent(acts[s], row.kind):
                 continue
             t = late_start[s] if row.kind == FS or row.kind == SS else late_finish[s]
-            t = lag_moment(row, t, -1)
+            if not complete:
+                # A finished activity's lags are spent: P6 bounds its late dates by its
+                # successors' without them (HS2 KM-CM-1010, FS +2,072 h to unstarted work).
+                t = lag_moment(row, t, -1)
             w = c.ordinal(t)
             if row.kind == FS or row.kind == FF:
                 bound(w, t)

@@ -68,3 +68,27 @@ def test_china_national_day_holidays_and_make_up_workday() -> None:
     assert china_day_type(dt.date(2025, 9, 28)) is DayType.WORK_DAY
     assert china_day_type(dt.date(2025, 10, 1)) is DayType.STATUTORY_HOLIDAY
     assert china_day_type(dt.date(2025, 10, 4)) is DayType.REST_DAY
+
+
+def test_finished_predecessor_late_dates_ignore_spent_lag() -> None:
+    # A finished Monday 6 January; A -> B is FS + 3 days. On the data date (Monday 13th) B
+    # starts at once: A's finish + 3 days (Thursday 9th 17:00) is already past.
+    a = Activity(
+        id="A",
+        code="A",
+        calendar_id="std",
+        original_duration=DAY,
+        actual_start=dt.datetime(2025, 1, 6, 8, 0),
+        actual_finish=dt.datetime(2025, 1, 6, 17, 0),
+    )
+    p = _project({"B": 1}, [Link("A", "B", LinkType.FS, lag=3 * DAY)])
+    p.activities.insert(0, a)
+    p.data_date = dt.datetime(2025, 1, 13, 8, 0)
+    r = schedule(p).results
+    assert r["B"].early_start == dt.datetime(2025, 1, 13, 8, 0)
+    assert r["B"].late_start == dt.datetime(2025, 1, 13, 8, 0)
+    # B's late start minus the lag would be Wednesday 8th 08:00; P6 8.1 drops a finished
+    # activity's lag and shows B's late start itself (HS2 KM-CM-1010: 2017-01-24 09:00, the
+    # FS-0 successor's late start, not 2017-01-16 from an FS +2,072 h link).
+    assert r["A"].late_start == r["A"].late_finish == dt.datetime(2025, 1, 13, 8, 0)
+    assert r["A"].total_float is None
