@@ -19,6 +19,7 @@ from sitebook.core import context
 from sitebook.core.errors import SitebookError
 from sitebook.labour.api import router as labour_router
 from sitebook.projects.api import router as projects_router
+from sitebook.schedule.api import router as schedule_router
 
 
 class TokenAuth(HttpBearer):
@@ -122,3 +123,4 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/", projects_router)
 api.add_router("/", labour_router)
+api.add_router("/", schedule_router)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sitebook.audit",
     "sitebook.projects",
     "sitebook.labour",
+    "sitebook.schedule",
     "sitebook.demo",
 ]
 

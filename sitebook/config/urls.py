@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("sitebook.accounts.urls")),
     path("projects/", include("sitebook.projects.urls")),
     path("projects/<int:project_id>/labour/", include("sitebook.labour.urls")),
+    path("projects/", include("sitebook.schedule.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

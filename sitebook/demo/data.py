@@ -16,6 +16,7 @@ from sitebook.core.context import acting
 from sitebook.labour import demo as labour_demo
 from sitebook.projects import services as projects
 from sitebook.projects.models import Project
+from sitebook.schedule import demo as schedule_demo
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "sitebook-demo"
@@ -156,4 +157,5 @@ def load_demo() -> Project | None:
             labour_demo.load(
                 admin=admin, foreman=users["foreman"], pm=users["pm"], project=project
             )
+            schedule_demo.load(actor=admin, project=project)
     return project

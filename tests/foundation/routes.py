@@ -21,6 +21,7 @@ from sitebook.labour import services as labour
 from sitebook.labour.documents import roster_template
 from sitebook.labour.models import Ticket, Trade, Worker
 from sitebook.projects.models import RaciRow, WbsNode
+from tests.schedule.routes import routes as schedule_routes
 
 Builder = Callable[[Any, Any], dict[str, Any]]
 
@@ -722,6 +723,8 @@ ROUTES += [
     R("api:labour_summary_all", "GET", "self", query=lambda w: "by=project"),
     R("api:labour_cost_report", "GET", "project", "labour.view", _lp),
 ]
+
+ROUTES += schedule_routes(R)
 
 # Routes left out of the table, each with its reason.
 EXEMPT = {

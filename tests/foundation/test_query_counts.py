@@ -14,6 +14,7 @@ from sitebook.accounts.services import membership_add
 from sitebook.audit.models import ChangeRecord
 from sitebook.projects.models import Project, ProjectMember, RaciAssignment, RaciRow, WbsNode
 from tests.conftest import ApiClient, OrgWorld
+from tests.schedule.routes import grow as grow_schedule
 
 
 def _grow(world: OrgWorld, n: int) -> None:
@@ -58,6 +59,7 @@ def _grow(world: OrgWorld, n: int) -> None:
         )
         for i in range(n)
     )
+    grow_schedule(world, n)
 
 
 def _count(call: Any) -> int:
@@ -77,6 +79,10 @@ API_LISTS = [
     "/api/v1/tokens",
     "/api/v1/organisations",
     "/api/v1/organisations/{o}/people",
+    "/api/v1/projects/{p}/activities",
+    "/api/v1/projects/{p}/relationships",
+    "/api/v1/projects/{p}/baselines",
+    "/api/v1/projects/{p}/calendars",
 ]
 PAGES = [
     "/projects/",
@@ -87,6 +93,8 @@ PAGES = [
     "/projects/{p}/history/",
     "/accounts/roles/",
     "/accounts/profile/",
+    "/projects/{p}/schedule/",
+    "/projects/{p}/schedule/lookahead/",
 ]
 
 
@@ -133,4 +141,10 @@ PINNED = {
     "/projects/{p}/history/": 6,
     "/accounts/roles/": 5,
     "/accounts/profile/": 3,
+    "/api/v1/projects/{p}/activities": 6,
+    "/api/v1/projects/{p}/relationships": 5,
+    "/api/v1/projects/{p}/baselines": 5,
+    "/api/v1/projects/{p}/calendars": 5,
+    "/projects/{p}/schedule/": 10,
+    "/projects/{p}/schedule/lookahead/": 6,
 }

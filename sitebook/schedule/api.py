@@ -1,0 +1,195 @@
+"""REST endpoints of the schedule centre: activities, relationships, calendars, options,
+baselines, progress updates, delay warnings, DCMA check, import and export."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from sitebook.projects.selectors import project_get
+from sitebook.schedule import selectors, services
+from sitebook.schedule.quality import dcma_for
+from sitebook.schedule.schemas import (
+    ActivityFilterIn,
+    ActivityIn,
+    ActivityOut,
+    ActivityPatch,
+    BaselineIn,
+    BaselineOut,
+    CalendarIn,
+    CalendarOut,
+    DcmaOut,
+    ProgressIn,
+    ProgressOut,
+    RelationshipIn,
+    RelationshipOut,
+    RelationshipPatch,
+    SettingsOut,
+    SettingsPatch,
+    WarningOut,
+)
+
+router = Router(tags=["schedule"])
+
+
+def _project(request: HttpRequest, project_id: int, code: str = "schedule.view") -> Any:
+    return project_get(request.user, project_id, code)
+
+
+# --- activities --------------------------------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/activities", response=list[ActivityOut])
+@paginate(LimitOffsetPagination)
+def activity_list(request: HttpRequest, project_id: int, filters: Query[ActivityFilterIn]) -> Any:
+    project = _project(request, project_id)
+    settings = selectors.settings_get(project)
+    return selectors.activity_list(project, selectors.ActivityFilter(**filters.dict()), settings)
+
+
+@router.post("/projects/{project_id}/activities", response={201: ActivityOut})
+def activity_create(request: HttpRequest, project_id: int, payload: ActivityIn) -> Any:
+    project = _project(request, project_id)
+    return 201, services.activity_create(actor=request.user, project=project, **payload.dict())
+
+
+@router.get("/activities/{activity_id}", response=ActivityOut)
+def activity_detail(request: HttpRequest, activity_id: int) -> Any:
+    return selectors.activity_get(request.user, activity_id)
+
+
+@router.patch("/activities/{activity_id}", response=ActivityOut)
+def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> Any:
+    activity = selectors.activity_get(request.user, activity_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.activity_update(
+        actor=request.user, activity=activity, version=version, **changes
+    )
+
+
+@router.delete("/activities/{activity_id}", response={204: None})
+def activity_delete(request: HttpRequest, activity_id: int, version: int) -> Any:
+    activity = selectors.activity_get(request.user, activity_id)
+    services.activity_delete(actor=request.user, activity=activity, version=version)
+    return 204, None
+
+
+# --- relationships ----------------------------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/relationships", response=list[RelationshipOut])
+@paginate(LimitOffsetPagination)
+def relationship_list(request: HttpRequest, project_id: int) -> Any:
+    return selectors.relationship_list(_project(request, project_id))
+
+
+@router.post("/projects/{project_id}/relationships", response={201: RelationshipOut})
+def relationship_create(request: HttpRequest, project_id: int, payload: RelationshipIn) -> Any:
+    project = _project(request, project_id)
+    return 201, services.relationship_create(actor=request.user, project=project, **payload.dict())
+
+
+@router.patch("/relationships/{relationship_id}", response=RelationshipOut)
+def relationship_update(
+    request: HttpRequest, relationship_id: int, payload: RelationshipPatch
+) -> Any:
+    link = selectors.relationship_get(request.user, relationship_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.relationship_update(actor=request.user, link=link, version=version, **changes)
+
+
+@router.delete("/relationships/{relationship_id}", response={204: None})
+def relationship_delete(request: HttpRequest, relationship_id: int, version: int) -> Any:
+    link = selectors.relationship_get(request.user, relationship_id)
+    services.relationship_delete(actor=request.user, link=link, version=version)
+    return 204, None
+
+
+# --- calendars and options ---------------------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/calendars", response=list[CalendarOut])
+@paginate(LimitOffsetPagination)
+def calendar_list(request: HttpRequest, project_id: int) -> Any:
+    return selectors.calendar_list(_project(request, project_id))
+
+
+@router.post("/projects/{project_id}/calendars", response={201: CalendarOut})
+def calendar_create(request: HttpRequest, project_id: int, payload: CalendarIn) -> Any:
+    project = _project(request, project_id)
+    return 201, services.calendar_create(actor=request.user, project=project, **payload.dict())
+
+
+@router.get("/projects/{project_id}/schedule", response=SettingsOut)
+def schedule_settings(request: HttpRequest, project_id: int) -> Any:
+    project = _project(request, project_id)
+    return selectors.settings_get(project) or services.settings_for(project)
+
+
+@router.patch("/projects/{project_id}/schedule", response=SettingsOut)
+def schedule_settings_update(request: HttpRequest, project_id: int, payload: SettingsPatch) -> Any:
+    project = _project(request, project_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.settings_update(actor=request.user, project=project, version=version, **changes)
+
+
+# --- baselines, progress, warnings, quality ------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/baselines", response=list[BaselineOut])
+@paginate(LimitOffsetPagination)
+def baseline_list(request: HttpRequest, project_id: int) -> Any:
+    return selectors.baseline_list(_project(request, project_id))
+
+
+@router.post("/projects/{project_id}/baselines", response={201: BaselineOut})
+def baseline_capture(request: HttpRequest, project_id: int, payload: BaselineIn) -> Any:
+    project = _project(request, project_id)
+    return 201, services.baseline_capture(actor=request.user, project=project, **payload.dict())
+
+
+@router.get("/projects/{project_id}/progress", response=list[ProgressOut])
+@paginate(LimitOffsetPagination)
+def progress_list(request: HttpRequest, project_id: int) -> Any:
+    return selectors.progress_list(_project(request, project_id))
+
+
+@router.post("/projects/{project_id}/progress", response={201: ProgressOut})
+def progress_update(request: HttpRequest, project_id: int, payload: ProgressIn) -> Any:
+    project = _project(request, project_id)
+    entries = {
+        e.activity_id: e.dict(exclude_unset=True, exclude={"activity_id"}) for e in payload.entries
+    }
+    return 201, services.progress_update(
+        actor=request.user,
+        project=project,
+        data_date=payload.data_date,
+        entries=entries,
+        note=payload.note,
+    )
+
+
+@router.get("/projects/{project_id}/warnings", response=list[WarningOut])
+def warning_list(request: HttpRequest, project_id: int) -> Any:
+    project = _project(request, project_id)
+    return [
+        {
+            "activity_id": w.activity.pk,
+            "code": w.activity.code,
+            "kind": w.kind,
+            "message": w.message,
+            "days": w.days,
+            "drivers": [link.predecessor.code for link in w.drivers],
+        }
+        for w in selectors.warnings(project, selectors.settings_get(project))
+    ]
+
+
+@router.get("/projects/{project_id}/dcma", response=DcmaOut)
+def dcma(request: HttpRequest, project_id: int) -> Any:
+    project = _project(request, project_id)
+    return {"project_id": project.pk, "checks": dcma_for(project)}

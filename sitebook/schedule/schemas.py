@@ -1,0 +1,244 @@
+"""API schemas of the schedule centre. Durations, lags and floats are working minutes."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+ActivityKind = Literal[
+    "task", "start_milestone", "finish_milestone", "level_of_effort", "wbs_summary"
+]
+ConstraintKind = Literal[
+    "",
+    "start_on",
+    "start_on_or_after",
+    "start_on_or_before",
+    "finish_on",
+    "finish_on_or_after",
+    "finish_on_or_before",
+    "mandatory_start",
+    "mandatory_finish",
+    "as_late_as_possible",
+]
+LinkKind = Literal["FS", "SS", "FF", "SF"]
+LagKind = Literal["working", "elapsed", "percent"]
+
+
+class ActivityIn(Schema):
+    code: str = Field(..., min_length=1, max_length=60)
+    name: str = Field(..., min_length=1, max_length=300)
+    type: ActivityKind = "task"
+    wbs_id: int | None = None
+    calendar_id: int | None = None
+    original_duration: int = Field(0, ge=0, description="Working minutes.")
+    remaining_duration: int | None = Field(None, ge=0)
+    constraint_type: ConstraintKind = ""
+    constraint_date: datetime | None = None
+    optimistic_duration: int | None = Field(None, ge=0)
+    most_likely_duration: int | None = Field(None, ge=0)
+    pessimistic_duration: int | None = Field(None, ge=0)
+    cost_code: str = Field("", max_length=60)
+    responsible_id: int | None = None
+
+
+class ActivityPatch(Schema):
+    version: int = Field(..., ge=1, description="The version you read; a stale one gets 409.")
+    code: str | None = Field(None, min_length=1, max_length=60)
+    name: str | None = Field(None, min_length=1, max_length=300)
+    type: ActivityKind | None = None
+    wbs_id: int | None = None
+    calendar_id: int | None = None
+    original_duration: int | None = Field(None, ge=0)
+    remaining_duration: int | None = Field(None, ge=0)
+    constraint_type: ConstraintKind | None = None
+    constraint_date: datetime | None = None
+    actual_start: datetime | None = None
+    actual_finish: datetime | None = None
+    percent_complete: Decimal | None = Field(None, ge=0, le=100)
+    optimistic_duration: int | None = Field(None, ge=0)
+    most_likely_duration: int | None = Field(None, ge=0)
+    pessimistic_duration: int | None = Field(None, ge=0)
+    cost_code: str | None = Field(None, max_length=60)
+    responsible_id: int | None = None
+
+
+class ActivityOut(Schema):
+    id: int
+    project_id: int
+    wbs_id: int | None
+    code: str
+    name: str
+    type: str
+    calendar_id: int
+    original_duration: int
+    remaining_duration: int
+    constraint_type: str
+    constraint_date: datetime | None
+    actual_start: datetime | None
+    actual_finish: datetime | None
+    percent_complete: Decimal
+    optimistic_duration: int | None
+    most_likely_duration: int | None
+    pessimistic_duration: int | None
+    cost_code: str
+    responsible_id: int | None
+    early_start: datetime | None
+    early_finish: datetime | None
+    late_start: datetime | None
+    late_finish: datetime | None
+    total_float: int | None
+    free_float: int | None
+    critical: bool
+    version: int
+
+
+class ActivityFilterIn(Schema):
+    q: str | None = Field(None, description="Search activity ID and name.")
+    wbs_id: int | None = None
+    critical: bool = False
+    late: bool = Field(False, description="Negative total float.")
+    weeks: int | None = Field(None, ge=1, le=52, description="Due in the next N weeks.")
+    responsible_id: int | None = None
+
+
+class RelationshipIn(Schema):
+    predecessor_id: int
+    successor_id: int
+    type: LinkKind = "FS"
+    lag: int = Field(0, description="Working minutes (or see lag_unit).")
+    lag_unit: LagKind = "working"
+
+
+class RelationshipPatch(Schema):
+    version: int = Field(..., ge=1)
+    type: LinkKind | None = None
+    lag: int | None = None
+    lag_unit: LagKind | None = None
+
+
+class RelationshipOut(Schema):
+    id: int
+    project_id: int
+    predecessor_id: int
+    successor_id: int
+    type: str
+    lag: int
+    lag_unit: str
+    version: int
+
+
+class CalendarIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: Literal["standard", "china", "custom"] = Field(
+        "standard", description="china: Mon-Fri with China's statutory holidays and 调休."
+    )
+    hours_per_day: Decimal = Field(Decimal("8"), gt=0, le=24)
+    week: list[list[list[int]]] | None = None
+    exceptions: dict[str, list[list[int]]] | None = None
+
+
+class CalendarOut(Schema):
+    id: int
+    project_id: int
+    name: str
+    hours_per_day: Decimal
+    week: Any
+    version: int
+
+
+class SettingsPatch(Schema):
+    version: int = Field(..., ge=1)
+    data_date: datetime | None = None
+    planned_start: datetime | None = None
+    must_finish_by: datetime | None = None
+    default_calendar_id: int | None = None
+    options: dict[str, Any] | None = None
+
+
+class SettingsOut(Schema):
+    project_id: int
+    data_date: datetime
+    planned_start: datetime | None
+    must_finish_by: datetime | None
+    default_calendar_id: int | None
+    baseline_id: int | None
+    options: dict[str, Any]
+    finish: datetime | None
+    computed_at: datetime | None
+    computed_data_date: datetime | None
+    version: int
+
+
+class BaselineIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    select: bool = True
+
+
+class BaselineOut(Schema):
+    id: int
+    project_id: int
+    name: str
+    data_date: datetime | None
+    finish: datetime | None
+    activity_count: int
+    version: int
+
+
+class ProgressEntry(Schema):
+    activity_id: int
+    version: int = Field(..., ge=1)
+    actual_start: datetime | None = None
+    actual_finish: datetime | None = None
+    percent_complete: Decimal | None = Field(None, ge=0, le=100)
+    remaining_duration: int | None = Field(None, ge=0)
+
+
+class ProgressIn(Schema):
+    data_date: datetime
+    note: str = Field("", max_length=300)
+    entries: list[ProgressEntry]
+
+
+class ProgressOut(Schema):
+    id: int
+    project_id: int
+    data_date: datetime
+    previous_data_date: datetime | None
+    note: str
+    activity_count: int
+    forecast_finish: datetime | None
+
+
+class WarningOut(Schema):
+    activity_id: int
+    code: str
+    kind: str
+    message: str
+    days: float | None
+    drivers: list[str]
+
+
+class ImportOut(Schema):
+    id: int
+    project_id: int
+    filename: str
+    format: str
+    report: dict[str, Any]
+
+
+class DcmaCheckOut(Schema):
+    number: int
+    key: str
+    name: str
+    value: float | None
+    threshold: str
+    passed: bool | None
+    count: int
+    population: int
+    activities: list[str]
+
+
+class DcmaOut(Schema):
+    project_id: int
+    checks: list[DcmaCheckOut]

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from sitebook.schedule import views
+
+app_name = "schedule"
+
+urlpatterns = [
+    path("<int:project_id>/schedule/", views.activity_list, name="activity_list"),
+    path(
+        "<int:project_id>/schedule/activities/<int:activity_id>/",
+        views.activity_detail,
+        name="activity_detail",
+    ),
+    path("<int:project_id>/schedule/gantt/", views.gantt, name="gantt"),
+    path("<int:project_id>/schedule/gantt.json", views.gantt_data, name="gantt_data"),
+    path("<int:project_id>/schedule/import/", views.schedule_import, name="import"),
+    path("<int:project_id>/schedule/baselines/", views.baselines, name="baselines"),
+    path("<int:project_id>/schedule/progress/", views.progress, name="progress"),
+    path("<int:project_id>/schedule/warnings/", views.warnings, name="warnings"),
+    path("<int:project_id>/schedule/lookahead/", views.lookahead, name="lookahead"),
+    path("<int:project_id>/schedule/dcma/", views.dcma, name="dcma"),
+    path("<int:project_id>/schedule/reschedule/", views.reschedule, name="reschedule"),
+]

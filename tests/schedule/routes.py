@@ -1,0 +1,261 @@
+"""Isolation/role rows of the schedule centre's routes (added to tests/foundation/routes.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from sitebook.schedule import services
+from sitebook.schedule.models import Activity, Baseline, Relationship, ScheduleSettings
+
+AIRPORT = (
+    Path(__file__).resolve().parents[1] / "fixtures/schedules/p6-xer/airport-terminal.xer"
+).read_bytes()
+DAY = 480
+
+
+def sched(w: Any) -> dict[str, Any]:
+    """A small schedule in the world's project: A100 -> A200, A300 alone, a baseline."""
+    project = w.project
+    found = {a.code: a for a in Activity.objects.filter(project=project)}
+    if "A100" not in found:
+        a1 = services.activity_create(
+            actor=w.admin, project=project, code="A100", name="土方开挖", original_duration=5 * DAY
+        )
+        a2 = services.activity_create(
+            actor=w.admin, project=project, code="A200", name="垫层", original_duration=3 * DAY
+        )
+        services.activity_create(
+            actor=w.admin, project=project, code="A300", name="防水", original_duration=2 * DAY
+        )
+        services.relationship_create(
+            actor=w.admin, project=project, predecessor_id=a1.pk, successor_id=a2.pk
+        )
+        services.baseline_capture(actor=w.admin, project=project, name="BL0")
+        found = {a.code: a for a in Activity.objects.filter(project=project)}
+    return {
+        **found,
+        "link": Relationship.objects.filter(project=project).first(),
+        "baseline": Baseline.objects.filter(project=project).first(),
+        "settings": ScheduleSettings.objects.get(project=project),
+    }
+
+
+def _sp(w: Any, u: Any) -> dict[str, Any]:
+    sched(w)
+    return {"project_id": w.project.pk}
+
+
+def _sa(code: str, page: bool) -> Any:
+    def build(w: Any, u: Any) -> dict[str, Any]:
+        a = sched(w)[code]
+        return {"project_id": w.project.pk, "activity_id": a.pk} if page else {"activity_id": a.pk}
+
+    return build
+
+
+def _sl(w: Any, u: Any) -> dict[str, Any]:
+    return {"relationship_id": sched(w)["link"].pk}
+
+
+def _today(days: int = 0) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+def _progress_form(w: Any, u: Any) -> dict[str, Any]:
+    a = sched(w)["A100"]
+    return {
+        "data_date": _today(7),
+        f"v-{a.pk}": str(a.version),
+        f"actual_start-{a.pk}": _today(),
+        f"pct-{a.pk}": "40",
+    }
+
+
+def _progress_json(w: Any, u: Any) -> dict[str, Any]:
+    a = sched(w)["A100"]
+    return {
+        "data_date": f"{_today(7)}T08:00:00",
+        "entries": [
+            {
+                "activity_id": a.pk,
+                "version": a.version,
+                "actual_start": f"{_today()}T08:00:00",
+                "percent_complete": "40",
+            }
+        ],
+    }
+
+
+def routes(R: Any) -> list[Any]:
+    V, E = "schedule.view", "schedule.edit"
+    return [
+        R("schedule:activity_list", "GET", "project", V, _sp),
+        R(
+            "schedule:activity_list",
+            "POST",
+            "project",
+            E,
+            _sp,
+            body=lambda w, u: {
+                "code": "A900",
+                "name": "新作业",
+                "type": "task",
+                "duration_days": "2",
+            },
+        ),
+        R("schedule:activity_detail", "GET", "project", V, _sa("A100", True)),
+        R(
+            "schedule:activity_detail",
+            "POST",
+            "project",
+            E,
+            _sa("A300", True),
+            body=lambda w, u: {"predecessor": "A200", "type": "FS", "lag_days": "0"},
+        ),
+        R("schedule:gantt", "GET", "project", V, _sp),
+        R("schedule:gantt_data", "GET", "project", V, _sp),
+        R("schedule:import", "GET", "project", V, _sp),
+        R(
+            "schedule:import",
+            "POST",
+            "project",
+            "schedule.import",
+            _sp,
+            body=lambda w, u: {"file": SimpleUploadedFile("airport.xer", AIRPORT)},
+        ),
+        R("schedule:baselines", "GET", "project", V, _sp),
+        R(
+            "schedule:baselines",
+            "POST",
+            "project",
+            "schedule.baseline",
+            _sp,
+            body=lambda w, u: {"name": "BL1"},
+        ),
+        R("schedule:progress", "GET", "project", V, _sp),
+        R("schedule:progress", "POST", "project", "schedule.progress", _sp, body=_progress_form),
+        R("schedule:warnings", "GET", "project", V, _sp),
+        R("schedule:lookahead", "GET", "project", V, _sp),
+        R("schedule:dcma", "GET", "project", V, _sp),
+        R("schedule:reschedule", "POST", "project", E, _sp),
+        # --- API ---
+        R("api:activity_list", "GET", "project", V, _sp),
+        R(
+            "api:activity_create",
+            "POST",
+            "project",
+            E,
+            _sp,
+            body=lambda w, u: {"code": "A901", "name": "新作业", "original_duration": 960},
+        ),
+        R("api:activity_detail", "GET", "project", V, _sa("A100", False)),
+        R(
+            "api:activity_update",
+            "PATCH",
+            "project",
+            E,
+            _sa("A100", False),
+            body=lambda w, u: {"version": sched(w)["A100"].version, "original_duration": 2400},
+        ),
+        R(
+            "api:activity_delete",
+            "DELETE",
+            "project",
+            E,
+            _sa("A300", False),
+            query=lambda w: f"version={sched(w)['A300'].version}",
+        ),
+        R("api:relationship_list", "GET", "project", V, _sp),
+        R(
+            "api:relationship_create",
+            "POST",
+            "project",
+            E,
+            _sp,
+            body=lambda w, u: {
+                "predecessor_id": sched(w)["A200"].pk,
+                "successor_id": sched(w)["A300"].pk,
+            },
+        ),
+        R(
+            "api:relationship_update",
+            "PATCH",
+            "project",
+            E,
+            _sl,
+            body=lambda w, u: {"version": sched(w)["link"].version, "lag": 480},
+        ),
+        R(
+            "api:relationship_delete",
+            "DELETE",
+            "project",
+            E,
+            _sl,
+            query=lambda w: f"version={sched(w)['link'].version}",
+        ),
+        R("api:calendar_list", "GET", "project", V, _sp),
+        R(
+            "api:calendar_create",
+            "POST",
+            "project",
+            E,
+            _sp,
+            body=lambda w, u: {"name": "中国法定节假日", "kind": "china"},
+        ),
+        R("api:schedule_settings", "GET", "project", V, _sp),
+        R(
+            "api:schedule_settings_update",
+            "PATCH",
+            "project",
+            E,
+            _sp,
+            body=lambda w, u: {
+                "version": sched(w)["settings"].version,
+                "data_date": f"{_today(1)}T08:00:00",
+            },
+        ),
+        R("api:baseline_list", "GET", "project", V, _sp),
+        R(
+            "api:baseline_capture",
+            "POST",
+            "project",
+            "schedule.baseline",
+            _sp,
+            body=lambda w, u: {"name": "BL2"},
+        ),
+        R("api:progress_list", "GET", "project", V, _sp),
+        R("api:progress_update", "POST", "project", "schedule.progress", _sp, body=_progress_json),
+        R("api:warning_list", "GET", "project", V, _sp),
+        R("api:dcma", "GET", "project", V, _sp),
+    ]
+
+
+def grow(world: Any, n: int) -> None:
+    """About `n` activities and relationships in the world's project (query-count tests)."""
+    from sitebook.schedule.models import Calendar
+
+    sched(world)
+    project = world.project
+    cal = Calendar.objects.filter(project=project).first()
+    rows = Activity.objects.bulk_create(
+        Activity(
+            organisation=world.org,
+            project=project,
+            code=f"G{i:05d}",
+            name=f"作业{i}",
+            calendar=cal,
+            original_duration=DAY,
+            remaining_duration=DAY,
+            sort_order=10 + i,
+        )
+        for i in range(n)
+    )
+    Relationship.objects.bulk_create(
+        Relationship(organisation=world.org, project=project, predecessor=a, successor=b)
+        for a, b in zip(rows, rows[1:], strict=False)
+    )
+    services.reschedule(project)
