@@ -333,6 +333,8 @@ class LabourLine(BusinessModel):
         _("overtime multiplier"), max_digits=4, decimal_places=2
     )
     amount = models.DecimalField(_("amount"), **MONEY)
+    # Mirrors the ticket's approval so that summaries aggregate one table without a join.
+    approved = models.BooleanField(_("approved"), default=False)
 
     class Meta:
         verbose_name = _("labour line")

@@ -294,7 +294,7 @@ class SummaryFilter(Schema):
 class SummaryRowOut(Schema):
     key: str
     label: str
-    tickets: int
+    entries: int
     hours: Decimal
     days: Decimal
     amount: Decimal

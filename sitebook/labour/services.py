@@ -771,6 +771,9 @@ def ticket_sign(
             if locked.recoverable:
                 locked.owner_status = Ticket.OwnerStatus.PENDING
                 locked.owner_submitted_at = now
+            for line in locked.labour_lines.all():
+                line.approved = True
+                line.save()
             post_ticket_cost(ticket=locked)
         elif step == SignStep.OWNER:
             locked.owner_status = Ticket.OwnerStatus.ACCEPTED

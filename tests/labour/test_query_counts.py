@@ -69,6 +69,7 @@ def _grow(roster: Roster, n: int) -> None:
             multiplier=Decimal("1"),
             overtime_multiplier=Decimal("1.5"),
             amount=Decimal("400.00"),
+            approved=True,
         )
         for i, t in enumerate(tickets)
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -447,7 +448,7 @@ def test_summaries_aggregate_approved_tickets(roster: Any) -> None:
     assert by_trade["Carpenter"].hours == Decimal("18")
     by_month = selectors.summary(world.project, "month")
     assert [(r.key, r.amount) for r in by_month] == [("2026-06", ticket.labour_total)]
-    assert [r.tickets for r in selectors.summary(world.project, "team")] == [1]
+    assert [r.entries for r in selectors.summary(world.project, "team")] == [3]
     assert len(selectors.summary(world.project, "worker")) == 3
     response = ApiClient(world.users["cost_engineer"]).get("/api/v1/labour/summary?by=project")
     assert [Decimal(r["amount"]) for r in response.json()] == [ticket.labour_total]
@@ -472,3 +473,17 @@ def test_export_lists_every_labour_line(roster: Any) -> None:
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 4
     assert {r[3] for r in rows[1:]} == {"张三", "李四", "王五"}
+
+
+def test_the_deemed_acceptance_command_sweeps_every_organisation(roster: Any) -> None:
+    world = roster.world
+    ticket = _submitted(roster, recoverable=True)
+    ticket = _sign_through(world, ticket, ["team_leader", "site_engineer", "project_manager"])
+    Ticket.objects.filter(pk=ticket.pk).update(
+        owner_submitted_at=ticket.owner_submitted_at - dt.timedelta(days=3)
+    )
+    out = io.StringIO()
+    call_command("labour_deemed_acceptance", stdout=out)
+    assert out.getvalue().startswith("1 ticket")
+    ticket.refresh_from_db()
+    assert ticket.owner_status == Ticket.OwnerStatus.DEEMED
