@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sitebook.accounts",
     "sitebook.audit",
     "sitebook.projects",
+    "sitebook.costs",
     "sitebook.labour",
     "sitebook.schedule",
     "sitebook.demo",

@@ -13,6 +13,7 @@ from django.db import transaction
 from sitebook.accounts.models import Organisation, Role, User
 from sitebook.accounts.services import membership_add, organisation_create, user_create
 from sitebook.core.context import acting
+from sitebook.costs import demo as costs_demo
 from sitebook.labour import demo as labour_demo
 from sitebook.projects import services as projects
 from sitebook.projects.models import Project
@@ -158,4 +159,5 @@ def load_demo() -> Project | None:
                 admin=admin, foreman=users["foreman"], pm=users["pm"], project=project
             )
             schedule_demo.load(actor=admin, project=project)
+            costs_demo.load(admin=admin, project=project, wbs=nodes)
     return project

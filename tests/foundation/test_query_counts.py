@@ -14,6 +14,7 @@ from sitebook.accounts.services import membership_add
 from sitebook.audit.models import ChangeRecord
 from sitebook.projects.models import Project, ProjectMember, RaciAssignment, RaciRow, WbsNode
 from tests.conftest import ApiClient, OrgWorld
+from tests.costs.factories import grow as grow_costs
 from tests.schedule.routes import grow as grow_schedule
 
 
@@ -147,4 +148,55 @@ PINNED = {
     "/api/v1/projects/{p}/calendars": 5,
     "/projects/{p}/schedule/": 10,
     "/projects/{p}/schedule/lookahead/": 6,
+}
+
+
+COST_LISTS = [
+    "/api/v1/projects/{p}/cost-codes",
+    "/api/v1/projects/{p}/budget",
+    "/api/v1/projects/{p}/budget/revisions",
+    "/api/v1/projects/{p}/contracts",
+    "/api/v1/projects/{p}/change-orders",
+    "/api/v1/projects/{p}/cost-transactions",
+    "/api/v1/projects/{p}/cost-summary",
+    "/api/v1/projects/{p}/evm/snapshots",
+    "/projects/{p}/costs/",
+    "/projects/{p}/costs/budget/",
+    "/projects/{p}/costs/contracts/",
+    "/projects/{p}/costs/change-orders/",
+    "/projects/{p}/costs/transactions/",
+    "/projects/{p}/costs/card/",
+]
+
+
+@pytest.mark.parametrize("rows", [10, 1000])
+def test_cost_lists_run_a_fixed_number_of_queries(world_a: OrgWorld, rows: int) -> None:
+    grow_costs(world_a, rows)
+    api = ApiClient(world_a.admin)
+    web = Client()
+    web.force_login(world_a.admin)
+    counts = {}
+    for path in COST_LISTS:
+        url = path.format(p=world_a.project.pk)
+        client: Any = web if path.startswith("/projects/") else api
+        client.get(url)
+        counts[path] = _count(lambda url=url, client=client: client.get(url))
+    assert counts == COST_PINNED
+
+
+COST_PINNED = {
+    "/api/v1/projects/{p}/cost-codes": 5,
+    "/api/v1/projects/{p}/budget": 5,
+    "/api/v1/projects/{p}/budget/revisions": 5,
+    "/api/v1/projects/{p}/contracts": 6,
+    "/api/v1/projects/{p}/change-orders": 5,
+    "/api/v1/projects/{p}/cost-transactions": 5,
+    "/api/v1/projects/{p}/cost-summary": 13,
+    "/api/v1/projects/{p}/evm/snapshots": 5,
+    "/projects/{p}/costs/": 16,
+    "/projects/{p}/costs/budget/": 7,
+    "/projects/{p}/costs/contracts/": 7,
+    "/projects/{p}/costs/change-orders/": 5,
+    "/projects/{p}/costs/transactions/": 8,
+    "/projects/{p}/costs/card/": 14,
 }
