@@ -236,7 +236,8 @@ def passes(
     order; returns the project finish (absolute minutes).
 
     `st` holds one row of ROW integers per position. Inputs: `CAL` = 2 * calendar + 1 for a
-    start milestone (else + 0), `DUR` = duration in working minutes (0 for milestones).
+    start milestone (else + 0: its early date is in start form, its late date keeps the
+    binding bound's moment), `DUR` = duration in working minutes (0 for milestones).
     Outputs: `EF` the early finish ordinal on the activity's calendar (the early start ordinal
     is EF - DUR), `DS`/`DF` early start/finish moments, `LS`/`LF` late start/finish moments,
     `LW` the late finish ordinal; `tf`/`ff` total/free float (working minutes). Total float
@@ -288,6 +289,10 @@ def passes(
             elif w > fin_w or (w == fin_w and t > fin_m):
                 fin_w = w
                 fin_m = t
+        if c2 & 1:
+            # A start milestone's early date in start form (P6, as cpm_core): after a
+            # predecessor ending Monday 17:00 it starts Tuesday 08:00.
+            best_m = start_at(b, c, best_w)
         if fin_w - d > best_w or (fin_w - d == best_w and fin_m > best_m):
             start = fin_w - d
             st[row + DF] = fin_m

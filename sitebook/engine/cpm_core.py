@@ -285,6 +285,11 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             and not complete
         ):
             d = max(0, c.ordinal(to_minutes(a.expected_finish)) - best_w)
+        if a.type is ActivityType.START_MILESTONE and not complete:
+            # P6 writes a start milestone's early date in start form: after a predecessor
+            # ending Monday 17:00 it starts Tuesday 08:00 (HS2 P1EWCC-AWP01-8510). Not its
+            # late date: HS2 stores 27 unstarted ones' late starts at 17:00 (8510: a Friday).
+            best_m = c.start_at(best_w)
         finish_driven = finish_lb - d > best_w or (finish_lb - d == best_w and finish_m > best_m)
         if mandatory_start is not None:
             best_w, best_m = mandatory_start

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
+from sitebook.engine import cpm_core, cpm_fast
 from sitebook.engine.calendars import DayType, china_calendar, china_day_type
 from sitebook.engine.cpm import schedule
 from sitebook.engine.errors import CycleError
-from sitebook.engine.network import Activity, Calendar, Link, LinkType, Project
+from sitebook.engine.network import Activity, ActivityType, Calendar, Link, LinkType, Project
 
 MON = dt.datetime(2025, 1, 6)  # a Monday
 DAY = 480
@@ -92,3 +93,20 @@ def test_finished_predecessor_late_dates_ignore_spent_lag() -> None:
     # FS-0 successor's late start, not 2017-01-16 from an FS +2,072 h link).
     assert r["A"].late_start == r["A"].late_finish == dt.datetime(2025, 1, 13, 8, 0)
     assert r["A"].total_float is None
+
+
+def test_start_milestone_after_a_finish_at_the_end_of_the_day_starts_next_morning() -> None:
+    # A works Monday 08:00-17:00; M, a start milestone after it, is written in start form as
+    # P6 does: Tuesday 08:00, not Monday 17:00 (HS2 P1EWCC-AWP01-8510 after a 17:00 finish).
+    p = _project({"A": 1}, [Link("A", "M")])
+    p.activities.append(
+        Activity(id="M", code="M", calendar_id="std", type=ActivityType.START_MILESTONE)
+    )
+    r = schedule(p).results
+    assert r["A"].early_finish == dt.datetime(2025, 1, 6, 17, 0)
+    assert r["M"].early_start == r["M"].early_finish == dt.datetime(2025, 1, 7, 8, 0)
+    assert r["A"].free_float == 0 and r["M"].total_float == 0
+    # The kernel writes it the same way (compiled and plain Python).
+    core = cpm_core.schedule(p)
+    assert cpm_fast.schedule(p) == core
+    assert cpm_fast.schedule(p, jit=False) == core
