@@ -876,6 +876,15 @@ def progress_record(
     return entry
 
 
+def _storable(value: Decimal | None, model: type, field: str) -> Decimal | None:
+    """`value` if it fits the decimal column `field` of `model`, else None."""
+    if value is None:
+        return None
+    column = model._meta.get_field(field)
+    limit = Decimal(10) ** (column.max_digits - column.decimal_places)
+    return value if abs(value) < limit else None
+
+
 def evm_snapshot_take(*, actor: Any, project: Project, data_date: date) -> list[EvmSnapshot]:
     """Store the project's EVM figures, and each WBS element's that has cost codes, at a date."""
     access.require(actor, "costs.edit", project)
@@ -903,10 +912,14 @@ def evm_snapshot_take(*, actor: Any, project: Project, data_date: date) -> list[
                 "pv": r.pv,
                 "ev": r.ev,
                 "ac": r.ac,
-                "eac": r.eac_cpi,
-                "spi": r.spi,
-                "cpi": r.cpi,
-                "spi_t": report.schedule.spi_t if report.schedule else None,
+                # With almost no progress these ratios explode (EV 0.01 against millions of
+                # AC); a figure too large for its column means "not meaningful yet".
+                "eac": _storable(r.eac_cpi, EvmSnapshot, "eac"),
+                "spi": _storable(r.spi, EvmSnapshot, "spi"),
+                "cpi": _storable(r.cpi, EvmSnapshot, "cpi"),
+                "spi_t": _storable(
+                    report.schedule.spi_t if report.schedule else None, EvmSnapshot, "spi_t"
+                ),
             }
             snap = EvmSnapshot.objects.filter(
                 project=project, wbs_node_id=node_id, data_date=data_date

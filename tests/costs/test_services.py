@@ -256,3 +256,32 @@ def test_margin_uses_income_contract_value(world_a: OrgWorld) -> None:
     assert row.earned == Decimal("510272.53")
     assert row.etc == Decimal("612327.02")
     assert row.eac == Decimal("1224654.05")
+
+
+def test_snapshot_stores_no_ratio_too_large_for_its_column(world_a: OrgWorld) -> None:
+    """Half the work earned against one fen of cost: a CPI in the tens of millions is not a
+    figure anyone can use, and it does not fit the column; it is stored as unknown."""
+    codes = cost_codes(world_a)
+    budget(world_a)
+    services.progress_record(
+        actor=world_a.admin,
+        cost_code=codes["01.01"],
+        date=date(2026, 2, 1),
+        percent_complete=Decimal("50"),
+    )
+    services.cost_transaction_create(
+        actor=world_a.admin,
+        project=world_a.project,
+        cost_code_id=codes["01.01"].pk,
+        date=date(2026, 2, 1),
+        amount=Decimal("0.01"),
+    )
+    snapshots = services.evm_snapshot_take(
+        actor=world_a.admin, project=world_a.project, data_date=date(2026, 2, 1)
+    )
+    project_snapshot = next(s for s in snapshots if s.wbs_node_id is None)
+    project_snapshot.refresh_from_db()
+    assert project_snapshot.ac == Decimal("0.01")
+    assert project_snapshot.ev > Decimal("100000")
+    assert project_snapshot.cpi is None
+    assert project_snapshot.eac is not None
