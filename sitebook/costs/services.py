@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sitebook.core.errors import Conflict, InvalidInput, NotFound
-from sitebook.core.services import apply_changes, lock_for_update, validate
+from sitebook.core.services import apply_changes, lock_for_update, service, validate
 from sitebook.costs import selectors
 from sitebook.costs.adapters import evm_report
 from sitebook.costs.models import (
@@ -119,6 +119,7 @@ def _lock_code(code: CostCode) -> CostCode:
 # --- policy and cost codes -----------------------------------------------------------------------
 
 
+@service
 def cost_policy_set(*, actor: Any, organisation_id: int, control: str) -> CostPolicy:
     access.require(actor, "costs.edit", organisation_id=organisation_id)
     if control not in Control.values:
@@ -148,6 +149,7 @@ def _wbs(project: Project, wbs_node_id: int | None) -> WbsNode | None:
     return node
 
 
+@service
 def cost_code_create(
     *,
     actor: Any,
@@ -202,6 +204,7 @@ COST_CODE_FIELDS = (
 )
 
 
+@service
 def cost_code_update(*, actor: Any, cost_code: CostCode, version: int, **changes: Any) -> CostCode:
     access.require(actor, "costs.edit", cost_code.project)
     fields: dict[str, Any] = {k: v for k, v in changes.items() if k in COST_CODE_FIELDS}
@@ -294,6 +297,7 @@ def _codes_by_key(project: Project) -> dict[str, CostCode]:
     return found
 
 
+@service
 def budget_revise(
     *,
     actor: Any,
@@ -320,6 +324,7 @@ def budget_revise(
     )
 
 
+@service
 def _revise(
     *,
     actor: Any,
@@ -414,6 +419,7 @@ def _check_percent(changes: dict[str, Any]) -> None:
             raise InvalidInput.field(name, _("Enter a percentage from 0 to 100."))
 
 
+@service
 def contract_create(
     *,
     actor: Any,
@@ -464,6 +470,7 @@ def _commitments(contract: Contract) -> dict[int, Decimal]:
     return totals
 
 
+@service
 def contract_update(
     *, actor: Any, contract: Contract, version: int, **changes: Any
 ) -> tuple[Contract, list[str]]:
@@ -514,6 +521,7 @@ def _open_contract(contract: Contract) -> None:
         )
 
 
+@service
 def contract_line_add(
     *,
     actor: Any,
@@ -557,6 +565,7 @@ def contract_line_add(
 # --- change orders -------------------------------------------------------------------------------
 
 
+@service
 def change_order_create(
     *,
     actor: Any,
@@ -616,6 +625,7 @@ def _move(order: ChangeOrder, version: int, frm: str, to: str) -> ChangeOrder:
     return locked
 
 
+@service
 def change_order_submit(*, actor: Any, order: ChangeOrder, version: int) -> ChangeOrder:
     access.require(actor, "costs.edit", order.project)
     with transaction.atomic():
@@ -628,6 +638,7 @@ def change_order_submit(*, actor: Any, order: ChangeOrder, version: int) -> Chan
         )
 
 
+@service
 def change_order_approve(
     *, actor: Any, order: ChangeOrder, version: int, note: str = ""
 ) -> tuple[ChangeOrder, list[str]]:
@@ -685,6 +696,7 @@ def _revision_has(project: Project, item_code: str) -> bool:
     ).exists()
 
 
+@service
 def change_order_reject(
     *, actor: Any, order: ChangeOrder, version: int, note: str = ""
 ) -> ChangeOrder:
@@ -719,6 +731,7 @@ def _contract_in(project: Project, contract_id: int | None) -> Contract | None:
     return contract
 
 
+@service
 def cost_transaction_create(
     *,
     actor: Any,
@@ -758,6 +771,7 @@ def cost_transaction_create(
     return txn, warnings
 
 
+@service
 def actual_cost_post(
     *,
     actor: Any,
@@ -834,6 +848,7 @@ def actual_cost_post(
     return txn, warnings
 
 
+@service
 def actual_cost_unpost(
     *, actor: Any, project: Project, source_type: str, source_id: str | int
 ) -> bool:
@@ -853,6 +868,7 @@ def actual_cost_unpost(
 # --- progress and earned value -------------------------------------------------------------------
 
 
+@service
 def progress_record(
     *, actor: Any, cost_code: CostCode, date: date, percent_complete: Decimal
 ) -> ProgressEntry:
@@ -885,6 +901,7 @@ def _storable(value: Decimal | None, model: type, field: str) -> Decimal | None:
     return value if abs(value) < limit else None
 
 
+@service
 def evm_snapshot_take(*, actor: Any, project: Project, data_date: date) -> list[EvmSnapshot]:
     """Store the project's EVM figures, and each WBS element's that has cost codes, at a date."""
     access.require(actor, "costs.edit", project)
@@ -942,6 +959,7 @@ def evm_snapshot_take(*, actor: Any, project: Project, data_date: date) -> list[
 # --- BOQ import ---------------------------------------------------------------------------------
 
 
+@service
 def budget_import(
     *, actor: Any, project: Project, rows: list[dict[str, Any]], reason: str
 ) -> BudgetRevision:

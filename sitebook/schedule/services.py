@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sitebook.core.errors import InvalidInput
-from sitebook.core.services import apply_changes, lock_for_update, validate
+from sitebook.core.services import apply_changes, lock_for_update, service, validate
 from sitebook.engine.calendars import china_calendar
 from sitebook.engine.errors import CycleError, ScheduleError, UnknownCalendarError
 from sitebook.engine.network import STANDARD_DAY, ScheduleOptions
@@ -81,6 +81,7 @@ def reschedule(project: Project, settings: ScheduleSettings | None = None) -> in
 # --- calendars and settings --------------------------------------------------------------------
 
 
+@service
 def calendar_create(
     *,
     actor: Any,
@@ -148,6 +149,7 @@ def settings_for(project: Project) -> ScheduleSettings:
     return settings
 
 
+@service
 def settings_update(
     *, actor: Any, project: Project, version: int, **changes: Any
 ) -> ScheduleSettings:
@@ -228,6 +230,7 @@ def _check_activity(project: Project, data: dict[str, Any], pk: int | None = Non
         )
 
 
+@service
 def activity_create(*, actor: Any, project: Project, code: str, name: str, **data: Any) -> Activity:
     access.require(actor, "schedule.edit", project)
     unknown = set(data) - set(ACTIVITY_FIELDS)
@@ -252,6 +255,7 @@ def activity_create(*, actor: Any, project: Project, code: str, name: str, **dat
     return activity
 
 
+@service
 def activity_update(*, actor: Any, activity: Activity, version: int, **changes: Any) -> Activity:
     project = activity.project
     access.require(actor, "schedule.edit", project)
@@ -277,6 +281,7 @@ def activity_update(*, actor: Any, activity: Activity, version: int, **changes: 
     return updated
 
 
+@service
 def activity_delete(*, actor: Any, activity: Activity, version: int) -> None:
     project = activity.project
     access.require(actor, "schedule.edit", project)
@@ -299,6 +304,7 @@ def _activity_in(project: Project, pk: Any, field: str) -> Activity:
     return found
 
 
+@service
 def relationship_create(
     *,
     actor: Any,
@@ -336,6 +342,7 @@ def relationship_create(
     return link
 
 
+@service
 def relationship_update(
     *, actor: Any, link: Relationship, version: int, **changes: Any
 ) -> Relationship:
@@ -349,6 +356,7 @@ def relationship_update(
     return updated
 
 
+@service
 def relationship_delete(*, actor: Any, link: Relationship, version: int) -> None:
     access.require(actor, "schedule.edit", link.project)
     with transaction.atomic():
@@ -360,6 +368,7 @@ def relationship_delete(*, actor: Any, link: Relationship, version: int) -> None
 # --- baselines ---------------------------------------------------------------------------------
 
 
+@service
 def baseline_capture(*, actor: Any, project: Project, name: str, select: bool = True) -> Baseline:
     """Copy every activity's current dates, duration and float into one named baseline."""
     access.require(actor, "schedule.baseline", project)
@@ -404,6 +413,7 @@ def baseline_capture(*, actor: Any, project: Project, name: str, select: bool = 
     return baseline
 
 
+@service
 def baseline_select(*, actor: Any, project: Project, baseline_id: int | None) -> ScheduleSettings:
     access.require(actor, "schedule.baseline", project)
     settings = settings_for(project)
@@ -417,6 +427,7 @@ def baseline_select(*, actor: Any, project: Project, baseline_id: int | None) ->
     return settings
 
 
+@service
 def baseline_delete(*, actor: Any, baseline: Baseline, version: int) -> None:
     access.require(actor, "schedule.baseline", baseline.project)
     with transaction.atomic():
@@ -429,6 +440,7 @@ def baseline_delete(*, actor: Any, baseline: Baseline, version: int) -> None:
 PROGRESS_FIELDS = ("actual_start", "actual_finish", "percent_complete", "remaining_duration")
 
 
+@service
 def progress_update(
     *,
     actor: Any,
