@@ -155,9 +155,7 @@ def load_demo() -> Project | None:
                     deliverable=deliverable,
                     sort_order=order,
                 )
-            labour_demo.load(
-                admin=admin, foreman=users["foreman"], pm=users["pm"], project=project
-            )
+            labour_demo.load(admin=admin, foreman=users["foreman"], pm=users["pm"], project=project)
             schedule_demo.load(actor=admin, project=project)
             costs_demo.load(admin=admin, project=project, wbs=nodes)
     return project
