@@ -307,8 +307,8 @@ def test_mspdi_round_trip(relative: str) -> None:
             assert mspdi_losses(original) == []
             assert back.options == original.options
             assert back.wbs_parent == original.wbs_parent
-            assert {a.id: a.type for a in back.activities} == {
-                a.id: a.type for a in original.activities
+            assert {a.id: (a.type, a.wbs_id, a.code) for a in back.activities} == {
+                a.id: (a.type, a.wbs_id, a.code) for a in original.activities
             }
         _carry_over_mspdi_losses(original, back)
         second = schedule(back)
