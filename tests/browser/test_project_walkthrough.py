@@ -128,9 +128,9 @@ def test_project_walkthrough(
     project = Project.objects.get(code=code)
     assert page.url == f"{base}/projects/{project.pk}/"
     expect(page.locator(".messages")).to_contain_text(t["created"].format(code=code))
-    expect(page.locator("dl.facts")).to_contain_text(t["contract_value"])
-    expect(page.locator("dl.facts")).to_contain_text(t["client"])
-    expect(page.locator("dl.facts")).to_contain_text("128,000,000.00")
+    expect(page.locator("#project-facts")).to_contain_text(t["contract_value"])
+    expect(page.locator("#project-facts")).to_contain_text(t["client"])
+    expect(page.locator("#project-facts")).to_contain_text("128,000,000.00")
     assert project.client == "苏州工业园区建设发展有限公司"
     shot(page, artifacts_dir, lang, "04-project-overview")
 
