@@ -1,5 +1,12 @@
 """The day-labour part of the demo project: a roster, the contract's day rates and a
-month of tickets in every state (called from `sitebook.demo.data.load_demo`)."""
+month of tickets in every state (called from `sitebook.demo.data.load_demo`).
+
+Each ticket names the cost code of the cost centre's demo (`sitebook.costs.demo.CODES`) its
+work belongs to, so approving it posts there. When the cost centre's demo has not been
+loaded yet (`load_demo` calls this part first), the project has no such code: the ticket
+then names none and its approval posts to the project's day-labour code DAYWORK (see
+`services`), which is where labour's cost report and the cost summary show it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from sitebook.costs.models import CostCode
 from sitebook.labour import services
 from sitebook.labour.models import Ticket
 from sitebook.projects.models import Project
@@ -89,7 +97,7 @@ def load(*, admin: Any, foreman: Any, pm: Any, project: Project) -> None:
             "supervisor",
             "rework",
             False,
-            "5.2-DW",
+            "01.02",
             [0, 1],
             "08:00",
             "17:00",
@@ -101,7 +109,7 @@ def load(*, admin: Any, foreman: Any, pm: Any, project: Project) -> None:
             "owner",
             "emergency",
             True,
-            "3.2-DW",
+            "01.03",
             [0, 1, 2],
             "08:00",
             "17:00",
@@ -113,7 +121,7 @@ def load(*, admin: Any, foreman: Any, pm: Any, project: Project) -> None:
             "main_contractor",
             "out_of_scope",
             False,
-            "3.2-DW",
+            "01.03",
             [3, 4],
             "07:30",
             "18:30",
@@ -125,7 +133,7 @@ def load(*, admin: Any, foreman: Any, pm: Any, project: Project) -> None:
             "owner",
             "variation",
             True,
-            "1.2-DW",
+            "04",
             [6, 7],
             "08:00",
             "16:00",
@@ -137,7 +145,7 @@ def load(*, admin: Any, foreman: Any, pm: Any, project: Project) -> None:
             "supervisor",
             "idle",
             False,
-            "4.2-DW",
+            "04",
             [8],
             "13:00",
             "17:00",
@@ -149,13 +157,14 @@ def load(*, admin: Any, foreman: Any, pm: Any, project: Project) -> None:
             "owner",
             "out_of_scope",
             True,
-            "3.3-DW",
+            "03",
             [5, 6],
             "08:00",
             "12:00",
             "draft",
         ),
     ]
+    codes = set(CostCode.objects.filter(project=project).values_list("code", flat=True))
     for day, location, source, reason, recoverable, cost_code, idx, start, end, state in tickets:
         ticket = services.ticket_create(
             actor=foreman,
@@ -166,7 +175,7 @@ def load(*, admin: Any, foreman: Any, pm: Any, project: Project) -> None:
             instruction_number=f"ZL-{day:%m%d}",
             reason=reason,
             recoverable=recoverable,
-            cost_code=cost_code,
+            cost_code=cost_code if cost_code in codes else "",
             description=f"{location}：按{dict(Ticket.Source.choices)[source]}指令组织点工作业。",
             materials=[{"name": "编织袋", "unit": "个", "quantity": "50", "unit_price": "1.20"}]
             if reason == "emergency"

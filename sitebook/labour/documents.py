@@ -140,7 +140,7 @@ def ticket_pdf(sheet: TicketSheet) -> bytes:
             _("Recoverable from the owner"),
             _("Yes") if ticket.recoverable else _("No"),
         ],
-        [_("Cost code"), ticket.cost_code, _("Status"), ticket.get_status_display()],
+        [_("Cost code"), ticket.cost_code or "", _("Status"), ticket.get_status_display()],
     ]
     story.append(
         Table(

@@ -8,6 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from sitebook.costs.models import CostCode
 from sitebook.labour.models import Grade, LabourSettings, Ticket
 from sitebook.projects.models import WbsNode
 
@@ -31,7 +32,12 @@ class TicketForm(forms.Form):
     wbs_node = forms.ModelChoiceField(
         label=_("WBS element"), queryset=WbsNode.objects.none(), required=False
     )
-    cost_code = forms.CharField(label=_("Cost code"), max_length=40, required=False)
+    cost_code = forms.ModelChoiceField(
+        label=_("Cost code"),
+        queryset=CostCode.objects.none(),
+        required=False,
+        empty_label=_("— the WBS element's, or day labour (DAYWORK) —"),
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -39,6 +45,9 @@ class TicketForm(forms.Form):
     def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["wbs_node"].queryset = WbsNode.objects.filter(project=project).order_by("code")
+        self.fields["cost_code"].queryset = CostCode.objects.filter(project=project).order_by(
+            "sort_order", "code", "id"
+        )
 
     def header(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -50,7 +59,7 @@ class TicketForm(forms.Form):
             "reason": data["reason"],
             "recoverable": data["recoverable"],
             "wbs_node_id": data["wbs_node"].pk if data["wbs_node"] else None,
-            "cost_code": data["cost_code"],
+            "cost_code_id": data["cost_code"].pk if data["cost_code"] else None,
             "description": data["description"],
         }
 

@@ -254,7 +254,16 @@ class Ticket(BusinessModel):
         related_name="labour_tickets",
         verbose_name=_("WBS element"),
     )
-    cost_code = models.CharField(_("cost code"), max_length=40, blank=True)
+    # A cost code of the project's cost centre; approval posts the ticket's total under it
+    # (see `services.posting_cost_code` for a ticket that names none).
+    cost_code = models.ForeignKey(
+        "costs.CostCode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="labour_tickets",
+        verbose_name=_("cost code"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -423,26 +432,3 @@ class Signature(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()}: {self.signer}"
-
-
-class CostPosting(BusinessModel):
-    """Actual cost posted from an approved ticket, one per ticket (idempotent).
-
-    Stands in for the cost centre's ledger until `sitebook.costs` exists; see
-    `services.post_ticket_cost`.
-    """
-
-    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
-    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="cost_posting")
-    cost_code = models.CharField(_("cost code"), max_length=40)
-    amount = models.DecimalField(_("amount"), **MONEY)
-    date = models.DateField(_("date"))
-    description = models.CharField(_("description"), max_length=300)
-
-    class Meta:
-        verbose_name = _("cost posting")
-        verbose_name_plural = _("cost postings")
-        ordering = ["-date", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.cost_code} {self.amount}"

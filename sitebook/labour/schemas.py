@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -161,6 +161,8 @@ class TicketIn(Schema):
     recoverable: bool = False
     description: str = Field("", max_length=5000)
     wbs_node_id: int | None = None
+    # A cost code of the project's cost centre, by id or by its code; both may be empty.
+    cost_code_id: int | None = None
     cost_code: str = Field("", max_length=40)
     labour: list[LabourLineIn] = []
     materials: list[MaterialLineIn] = []
@@ -253,6 +255,7 @@ class TicketOut(Schema):
     recoverable: bool
     description: str
     wbs_node_id: int | None
+    cost_code_id: int | None
     cost_code: str
     status: str
     owner_status: str
@@ -264,6 +267,14 @@ class TicketOut(Schema):
     plant_total: Decimal
     total: Decimal
     version: int
+
+    @staticmethod
+    def resolve_cost_code(obj: Any) -> str:
+        # A ticket (its CostCode row) or, for the detail answer, a dict holding the code.
+        code = obj.get("cost_code") if isinstance(obj, dict) else obj.cost_code
+        if code is None:
+            return ""
+        return code if isinstance(code, str) else code.code
 
 
 class TicketDetailOut(TicketOut):
@@ -301,6 +312,8 @@ class SummaryRowOut(Schema):
 
 
 class CostRowOut(Schema):
+    cost_code_id: int
     cost_code: str
+    name: str
     tickets: int
     amount: Decimal

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from sitebook.core.errors import InvalidInput, NotFound
 from sitebook.core.i18n import localized
+from sitebook.costs.models import CostCode, CostTransaction
+from sitebook.costs.money import fen_sum, from_fen
 from sitebook.labour import services
 from sitebook.labour.models import (
     ClosedPeriod,
-    CostPosting,
     DayRate,
     LabourLine,
     Signature,
@@ -101,7 +102,9 @@ def ticket_list(
     date_to: dt.date | None = None,
     q: str | None = None,
 ) -> QuerySet[Ticket]:
-    qs = Ticket.objects.filter(project=project).select_related("recorded_by", "wbs_node")
+    qs = Ticket.objects.filter(project=project).select_related(
+        "recorded_by", "wbs_node", "cost_code"
+    )
     if status:
         qs = qs.filter(status=status)
     if recoverable is not None:
@@ -120,7 +123,7 @@ def ticket_list(
 def ticket_get(user: Any, ticket_id: int, code: str = "labour.view") -> Ticket:
     """The ticket if the user holds `code` on its project; 404 if they cannot see it."""
     ticket = (
-        Ticket.objects.select_related("project", "wbs_node", "recorded_by")
+        Ticket.objects.select_related("project", "wbs_node", "recorded_by", "cost_code")
         .filter(pk=ticket_id)
         .first()
     )
@@ -192,6 +195,8 @@ def warning_text(warning: dict[str, str]) -> str:
             _("Submitted %(hours)s hours after the work, later than the %(limit)s hours allowed.")
             % warning
         )
+    if code == "budget":  # the cost centre's budget-control warning, worded at approval
+        return warning.get("message", "")
     return str(warning)
 
 
@@ -300,22 +305,39 @@ def summary(
     return out
 
 
+def cost_code_choices(project: Project) -> QuerySet[CostCode]:
+    """The cost codes a ticket of `project` may name: the project's cost centre's."""
+    return CostCode.objects.filter(project=project).order_by("sort_order", "code", "id")
+
+
 @dataclass
 class CostRow:
+    cost_code_id: int
     cost_code: str
+    name: str
     tickets: int
     amount: Decimal
 
 
 def cost_report(project: Project) -> list[CostRow]:
-    """Actual cost posted from day labour, by cost code (one GROUP BY)."""
+    """Actual cost posted from day labour, by cost code: the cost centre's own transactions
+    whose source is a day-labour ticket (one GROUP BY, summed in whole fen)."""
     rows = (
-        CostPosting.objects.filter(project=project)
-        .values("cost_code")
-        .annotate(n=Count("id"), a=Sum("amount"))
-        .order_by("cost_code")
+        CostTransaction.objects.filter(project=project, source_type=services.COST_SOURCE)
+        .values("cost_code_id", "cost_code__code", "cost_code__name", "cost_code__name_en")
+        .annotate(n=Count("id"), a=fen_sum("amount"))
+        .order_by("cost_code__code", "cost_code_id")
     )
-    return [CostRow(r["cost_code"], r["n"], r["a"] or Decimal("0")) for r in rows]
+    return [
+        CostRow(
+            cost_code_id=r["cost_code_id"],
+            cost_code=r["cost_code__code"],
+            name=localized(r["cost_code__name"], r["cost_code__name_en"]),
+            tickets=r["n"],
+            amount=from_fen(r["a"]),
+        )
+        for r in rows
+    ]
 
 
 def claimable(project: Project) -> QuerySet[Ticket]:

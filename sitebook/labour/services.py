@@ -2,6 +2,28 @@
 
 Each function checks permission first, validates everything (naming the field or row at
 fault), then writes in one transaction. Tickets are priced here, by `rules`.
+
+Posting to the cost centre
+--------------------------
+The cost centre (`sitebook.costs`) holds the one truth of actual cost; day labour keeps no
+ledger of its own. The project manager's signature approves a ticket and, in the same
+transaction, `post_ticket_cost` posts the ticket's total (to the fen, dated the work date)
+through `costs.services.actual_cost_post` as source ("labour_ticket", ticket id), so posting
+the same ticket again updates the one transaction instead of adding a second. Labour's cost
+report reads those transactions back.
+
+A ticket's cost code is a cost code of its project's cost centre (`Ticket.cost_code`),
+chosen by id (`cost_code_id`) or by its code (`cost_code`, as the API always accepted); a
+code the project's cost centre does not have is refused naming the field, and nothing is
+written. A ticket may legitimately name none: the foreman on site need not know the cost
+breakdown. Approval then posts, in this order, to
+  1. the cost code the cost centre maps to the ticket's WBS element (the first by code), or
+  2. the project's day-labour cost code `DAYWORK` (计日工 / Day labour), created at the top
+     of the project's cost codes on first use.
+That code is written here, not through `costs.services.cost_code_create`, because the
+approver needs `labour.approve`, not `costs.edit`; a cost engineer may later rename it or
+file it under a parent. Budget control never blocks a posting (the labour was worked); its
+warnings are kept on the ticket.
 """
 
 from __future__ import annotations
@@ -18,10 +40,11 @@ from django.utils.translation import gettext as _
 
 from sitebook.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from sitebook.core.services import apply_changes, lock_for_update, service, validate
+from sitebook.costs import services as costs
+from sitebook.costs.models import CostCode, CostTransaction
 from sitebook.labour import rules
 from sitebook.labour.models import (
     ClosedPeriod,
-    CostPosting,
     DayRate,
     Grade,
     LabourLine,
@@ -373,8 +396,10 @@ TICKET_FIELDS = (
     "recoverable",
     "description",
     "wbs_node_id",
+    "cost_code_id",
     "cost_code",
 )
+COST_CODE_FIELDS = ("cost_code_id", "cost_code")
 
 
 def _decimal(value: Any, field: str, *, minimum: Decimal | None = ZERO) -> Decimal:
@@ -541,10 +566,13 @@ def _price(
 def _header(ticket: Ticket, data: Mapping[str, Any]) -> None:
     project = ticket.project
     for name in TICKET_FIELDS:
-        if name in data:
+        if name in data and name not in COST_CODE_FIELDS:
             setattr(ticket, name, data[name])
     ticket.location = (ticket.location or "").strip()
-    ticket.cost_code = (ticket.cost_code or "").strip()
+    if any(name in data for name in COST_CODE_FIELDS):
+        ticket.cost_code = _chosen_cost_code(
+            project, data.get("cost_code_id"), data.get("cost_code")
+        )
     if (
         ticket.wbs_node_id is not None
         and not WbsNode.objects.filter(pk=ticket.wbs_node_id, project=project).exists()
@@ -556,6 +584,35 @@ def _header(ticket: Ticket, data: Mapping[str, Any]) -> None:
         raise InvalidInput.field("work_date", _("The work date cannot be in the future."))
     _check_open(project, ticket.work_date)
     ticket.day_type = rules.project_day_type(project, ticket.work_date)
+
+
+def _chosen_cost_code(project: Project, code_id: Any, code: Any) -> CostCode | None:
+    """The project's cost code named by id and/or by code (or a `CostCode`); None if neither."""
+    by_id = None
+    if code_id is not None:
+        by_id = CostCode.objects.filter(pk=code_id, project=project).first()
+        if by_id is None:
+            raise InvalidInput.field("cost_code_id", _("No such cost code in this project."))
+    if isinstance(code, CostCode):
+        if code.project_id != project.pk:
+            raise InvalidInput.field("cost_code", _("No such cost code in this project."))
+        by_code: CostCode | None = code
+    else:
+        text = str(code or "").strip()
+        if not text:
+            return by_id
+        by_code = CostCode.objects.filter(project=project, code=text).first()
+        if by_code is None:
+            raise InvalidInput.field(
+                "cost_code",
+                _("The project's cost centre has no cost code %(code)s.") % {"code": text},
+            )
+    if by_id is not None and by_id.pk != by_code.pk:
+        raise InvalidInput.field(
+            "cost_code",
+            _("Cost code %(code)s is not the cost code chosen by its id.") % {"code": by_code.code},
+        )
+    return by_code
 
 
 def _write_lines(ticket: Ticket, priced: _Priced) -> None:
@@ -732,9 +789,10 @@ def ticket_sign(
 ) -> Ticket:
     """Sign the ticket's next step.
 
-    The project manager's signature approves it and posts it to actual cost in the same
-    transaction; a recoverable ticket then goes to the supervisor and the owner, whose
-    silence past the settings' period counts as acceptance (GB 50500-2013 9.7.3).
+    The project manager's signature approves it and posts it to the cost centre's actual
+    cost in the same transaction (`post_ticket_cost`); a recoverable ticket then goes to the
+    supervisor and the owner, whose silence past the settings' period counts as acceptance
+    (GB 50500-2013 9.7.3).
     """
     project = ticket.project
     if step not in SignStep.values:
@@ -754,6 +812,8 @@ def ticket_sign(
                 _("The next signature due is the %(step)s's.")
                 % {"step": SignStep(expected).label if expected else "-"}
             )
+        # Where the approval posts, decided (or refused, naming the field) before it signs.
+        cost_code = posting_cost_code(locked) if step == SignStep.PROJECT_MANAGER else None
         now = timezone.now()
         Signature(
             organisation_id=locked.organisation_id,
@@ -774,7 +834,10 @@ def ticket_sign(
             for line in locked.labour_lines.all():
                 line.approved = True
                 line.save()
-            post_ticket_cost(ticket=locked)
+            _txn, budget = post_ticket_cost(actor=actor, ticket=locked, cost_code=cost_code)
+            locked.warnings = [w for w in locked.warnings if w.get("code") != "budget"] + [
+                {"code": "budget", "message": message} for message in budget
+            ]
         elif step == SignStep.OWNER:
             locked.owner_status = Ticket.OwnerStatus.ACCEPTED
             locked.owner_answered_at = now
@@ -865,36 +928,73 @@ def deemed_acceptance_sweep(
 
 # --- posting to cost ---------------------------------------------------------------------------
 
-
-def ticket_cost_code(ticket: Ticket) -> str:
-    if ticket.cost_code:
-        return ticket.cost_code
-    if ticket.wbs_node_id:
-        return WbsNode.objects.get(pk=ticket.wbs_node_id).code
-    return "DAYWORK"
+COST_SOURCE = "labour_ticket"
+DAY_LABOUR_CODE = "DAYWORK"
 
 
-def post_ticket_cost(*, ticket: Ticket) -> CostPosting:
-    """Post an approved ticket's total to actual cost under its cost code (once per ticket).
+def day_labour_cost_code(project: Project) -> CostCode:
+    """The project's day-labour cost code, created on first use (see the module docstring).
 
-    The one place that posts: it writes the labour centre's own ledger until the cost
-    centre (`sitebook.costs`) offers `actual_cost_post`, and is to call that then. Called
-    inside the approval's transaction, so approval and posting stand or fall together.
+    Call inside a transaction: the project's row is locked while the code is created, so two
+    approvals cannot both create it.
     """
-    existing = CostPosting.objects.filter(ticket=ticket).first()
-    if existing is not None:
-        return existing
-    posting = CostPosting(
-        organisation_id=ticket.organisation_id,
-        project_id=ticket.project_id,
-        ticket=ticket,
-        cost_code=ticket_cost_code(ticket),
+    found = CostCode.objects.filter(project=project, code=DAY_LABOUR_CODE).first()
+    if found is not None:
+        return found
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    found = CostCode.objects.filter(project=project, code=DAY_LABOUR_CODE).first()
+    if found is not None:
+        return found
+    code = CostCode(
+        organisation_id=project.organisation_id,
+        project=project,
+        code=DAY_LABOUR_CODE,
+        name="计日工",
+        name_en="Day labour",
+    )
+    validate(code)
+    code.save()
+    return code
+
+
+def posting_cost_code(ticket: Ticket) -> CostCode:
+    """The cost code an approval of `ticket` posts to: its own, its WBS element's, or DAYWORK."""
+    if ticket.cost_code_id is not None:
+        code = CostCode.objects.filter(pk=ticket.cost_code_id, project_id=ticket.project_id).first()
+        if code is None:
+            raise InvalidInput.field("cost_code", _("No such cost code in this project."))
+        return code
+    if ticket.wbs_node_id is not None:
+        mapped = (
+            CostCode.objects.filter(project_id=ticket.project_id, wbs_node_id=ticket.wbs_node_id)
+            .order_by("code")
+            .first()
+        )
+        if mapped is not None:
+            return mapped
+    return day_labour_cost_code(ticket.project)
+
+
+def post_ticket_cost(
+    *, actor: Any, ticket: Ticket, cost_code: CostCode | None = None
+) -> tuple[CostTransaction, list[str]]:
+    """Post an approved ticket's total to the cost centre's actual cost (once per ticket).
+
+    The one place that posts. Idempotent: the cost centre keys the transaction on
+    ("labour_ticket", ticket id), so posting again returns (or corrects) the same one. Called
+    inside the approval's transaction, so approval and posting stand or fall together.
+    Returns the transaction and the cost centre's budget warnings.
+    """
+    return costs.actual_cost_post(
+        actor=actor,
+        project=ticket.project,
+        cost_code=cost_code or posting_cost_code(ticket),
         amount=ticket.total,
+        source_type=COST_SOURCE,
+        source_id=ticket.pk,
         date=ticket.work_date,
         description=_("Day-labour ticket %(n)s") % {"n": ticket.number},
     )
-    posting.save()
-    return posting
 
 
 # --- warnings ----------------------------------------------------------------------------------

@@ -187,7 +187,7 @@ def ticket_edit(request: HttpRequest, project_id: int, ticket_id: int) -> HttpRe
         "reason": ticket.reason,
         "recoverable": ticket.recoverable,
         "wbs_node": ticket.wbs_node_id,
-        "cost_code": ticket.cost_code,
+        "cost_code": ticket.cost_code_id,
         "description": ticket.description,
     }
     form = TicketForm(request.POST or None, project=project, initial=initial)

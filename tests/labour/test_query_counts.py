@@ -12,13 +12,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sitebook.labour.models import CostPosting, LabourLine, Ticket, Worker
+from sitebook.costs.models import CostCode, CostTransaction
+from sitebook.labour.models import LabourLine, Ticket, Worker
 from tests.conftest import ApiClient
 from tests.labour.conftest import Roster, id_number
 
 
 def _grow(roster: Roster, n: int) -> None:
-    """About `n` workers, approved tickets with a labour line each, and cost postings."""
+    """About `n` workers, approved tickets with a labour line each, and their postings to
+    the cost centre over 20 cost codes."""
     w = roster.world
     org, project = w.org, w.project
     workers = Worker.objects.bulk_create(
@@ -32,6 +34,10 @@ def _grow(roster: Roster, n: int) -> None:
         )
         for i in range(n)
     )
+    codes = CostCode.objects.bulk_create(
+        CostCode(organisation=org, project=project, code=f"C{i:02d}", name=f"成本{i}")
+        for i in range(20)
+    )
     tz = timezone.get_current_timezone()
     tickets = Ticket.objects.bulk_create(
         Ticket(
@@ -44,6 +50,7 @@ def _grow(roster: Roster, n: int) -> None:
             instruction_source="owner",
             reason="rework",
             status="approved",
+            cost_code=codes[i % 20],
             total=Decimal("400.00"),
             warnings=[{"code": "late", "hours": "30", "limit": "24"}],
         )
@@ -73,15 +80,17 @@ def _grow(roster: Roster, n: int) -> None:
         )
         for i, t in enumerate(tickets)
     )
-    CostPosting.objects.bulk_create(
-        CostPosting(
+    CostTransaction.objects.bulk_create(
+        CostTransaction(
             organisation=org,
             project=project,
-            ticket=t,
-            cost_code=f"C{i % 20}",
+            cost_code=codes[i % 20],
+            kind="labour",
             amount=t.total,
             date=t.work_date,
             description="x",
+            source_type="labour_ticket",
+            source_id=str(t.pk),
         )
         for i, t in enumerate(tickets)
     )
