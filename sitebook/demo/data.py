@@ -155,7 +155,8 @@ def load_demo() -> Project | None:
                     deliverable=deliverable,
                     sort_order=order,
                 )
-            labour_demo.load(admin=admin, foreman=users["foreman"], pm=users["pm"], project=project)
             schedule_demo.load(actor=admin, project=project)
+            # Costs before labour: approved day-labour tickets post to the cost codes it makes.
             costs_demo.load(admin=admin, project=project, wbs=nodes)
+            labour_demo.load(admin=admin, foreman=users["foreman"], pm=users["pm"], project=project)
     return project
