@@ -128,3 +128,9 @@ def api_as() -> Any:
 def _fast_password_hashing(settings: Any) -> None:
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploads a test writes (ticket photos, ...) go to a temporary folder, never DATA_DIR."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sitebook.core.i18n import localized
@@ -432,3 +433,27 @@ class Signature(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()}: {self.signer}"
+
+
+def ticket_photo_path(instance: TicketPhoto, filename: str) -> str:
+    """Photos live under MEDIA_ROOT in labour/tickets/<ticket id>/ (served only by a view)."""
+    return f"labour/tickets/{instance.ticket_id}/{filename}"
+
+
+class TicketPhoto(BusinessModel):
+    """A site photo kept with a ticket as evidence of the work (GB 50500 day-labour tickets)."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("photo"), upload_to=ticket_photo_path, max_length=255)
+    content_type = models.CharField(_("content type"), max_length=30)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket photo")
+        verbose_name_plural = _("ticket photos")
+        ordering = ["ticket_id", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name

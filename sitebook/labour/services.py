@@ -29,6 +29,7 @@ warnings are kept on the ticket.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -55,6 +56,7 @@ from sitebook.labour.models import (
     SignStep,
     Team,
     Ticket,
+    TicketPhoto,
     Trade,
     Worker,
 )
@@ -1063,6 +1065,84 @@ def _warnings(
                 }
             )
     return found
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+def photo_type(head: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of a JPEG, PNG or WebP image from its first bytes, else None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg", "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png", "image/png"
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp", "image/webp"
+    return None
+
+
+def _refuse_approved(ticket: Ticket) -> None:
+    if ticket.status == Ticket.Status.APPROVED:
+        raise Conflict(
+            _("Ticket %(n)s is approved and posted to cost; it can no longer be changed.")
+            % {"n": ticket.number}
+        )
+
+
+@service
+def ticket_photo_add(*, actor: Any, ticket: Ticket, file: Any, caption: str = "") -> TicketPhoto:
+    """Keep a site photo (JPEG, PNG or WebP, at most 10 MB, judged by its content) on a ticket."""
+    project = ticket.project
+    access.require(actor, "labour.record", project)
+    _refuse_approved(ticket)
+    _check_open(project, ticket.work_date)
+    if file is None:
+        raise InvalidInput.field("photo", _("Choose a photo to upload."))
+    size = getattr(file, "size", None)
+    if size is not None and size > PHOTO_MAX_BYTES:
+        raise InvalidInput.field("photo", _("A photo may be at most 10 MB."))
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    kind = photo_type(head or b"")
+    if kind is None:
+        raise InvalidInput.field("photo", _("The photo must be a JPEG, PNG or WebP image."))
+    extension, content_type = kind
+    photo = TicketPhoto(
+        organisation_id=ticket.organisation_id,
+        project=project,
+        ticket=ticket,
+        content_type=content_type,
+        caption=(caption or "").strip(),
+    )
+    validate(photo, exclude=["file"])
+    with transaction.atomic():
+        locked = lock_for_update(ticket, version=None)
+        _refuse_approved(locked)
+        photo.file.save(f"{uuid.uuid4().hex}.{extension}", file, save=False)
+        stored = photo.file.name
+        try:
+            photo.save()
+        except Exception:
+            photo.file.storage.delete(stored)
+            raise
+    return photo
+
+
+@service
+def ticket_photo_delete(*, actor: Any, photo: TicketPhoto) -> None:
+    """Remove a photo from a ticket that is not yet approved; the file goes when the row does."""
+    ticket = photo.ticket
+    access.require(actor, "labour.record", ticket.project)
+    _refuse_approved(ticket)
+    _check_open(ticket.project, ticket.work_date)
+    storage, name = photo.file.storage, photo.file.name
+    with transaction.atomic():
+        _refuse_approved(lock_for_update(ticket, version=None))
+        photo.delete()
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def require_record(actor: Any, project: Project) -> None:

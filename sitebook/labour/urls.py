@@ -15,6 +15,17 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/sign/", views.ticket_sign, name="ticket_sign"),
     path("tickets/<int:ticket_id>/reject/", views.ticket_reject, name="ticket_reject"),
     path("tickets/<int:ticket_id>/print/", views.ticket_print, name="ticket_print"),
+    path("tickets/<int:ticket_id>/photos/", views.ticket_photo_add, name="ticket_photo_add"),
+    path(
+        "tickets/<int:ticket_id>/photos/<int:photo_id>/",
+        views.ticket_photo,
+        name="ticket_photo",
+    ),
+    path(
+        "tickets/<int:ticket_id>/photos/<int:photo_id>/delete/",
+        views.ticket_photo_delete,
+        name="ticket_photo_delete",
+    ),
     path("export/", views.export, name="export"),
     path("roster/", views.roster, name="roster"),
     path("roster/trades/", views.trade_create, name="trade_create"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,15 @@ from sitebook.labour.forms import (
     WorkerForm,
     parse_lines,
 )
-from sitebook.labour.models import DayType, Grade, LabourLine, PlantLine, SignStep, Ticket
+from sitebook.labour.models import (
+    DayType,
+    Grade,
+    LabourLine,
+    PlantLine,
+    SignStep,
+    Ticket,
+    TicketPhoto,
+)
 from sitebook.projects import access
 from sitebook.projects.models import Project
 
@@ -237,6 +245,7 @@ def ticket_detail(request: HttpRequest, project_id: int, ticket_id: int) -> Http
         "tickets",
         ticket=ticket,
         sheet=sheet,
+        photos=list(ticket.photos.all()),
         next_label=SignStep(sheet.next_step).label if sheet.next_step else "",
         next_code=services.STEP_CODE[SignStep(sheet.next_step)].replace(".", "_")
         if sheet.next_step
@@ -298,6 +307,66 @@ def ticket_reject(request: HttpRequest, project_id: int, ticket_id: int) -> Http
         messages.success(request, _("Rejected."))
 
     return _act(request, project_id, ticket_id, go)
+
+
+def _photo(request: HttpRequest, project_id: int, ticket_id: int, photo_id: int) -> TicketPhoto:
+    ticket = _ticket(request, project_id, ticket_id, "labour.view")
+    photo = TicketPhoto.objects.filter(pk=photo_id, ticket_id=ticket.pk).first()
+    if photo is None:
+        raise Http404
+    photo.ticket = ticket
+    return photo
+
+
+@login_required
+@require_POST
+def ticket_photo_add(request: HttpRequest, project_id: int, ticket_id: int) -> HttpResponse:
+    ticket = _ticket(request, project_id, ticket_id, "labour.view")
+    try:
+        services.ticket_photo_add(
+            actor=request.user,
+            ticket=ticket,
+            file=request.FILES.get("photo"),
+            caption=request.POST.get("caption", ""),
+        )
+        messages.success(request, _("Photo added."))
+    except SitebookError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        messages.error(request, str(exc.detail))
+    return redirect("labour:ticket_detail", project_id=project_id, ticket_id=ticket_id)
+
+
+@login_required
+def ticket_photo(
+    request: HttpRequest, project_id: int, ticket_id: int, photo_id: int
+) -> HttpResponse:
+    """The photo's bytes, for users who may see the ticket (never a public media URL)."""
+    photo = _photo(request, project_id, ticket_id, photo_id)
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def ticket_photo_delete(
+    request: HttpRequest, project_id: int, ticket_id: int, photo_id: int
+) -> HttpResponse:
+    photo = _photo(request, project_id, ticket_id, photo_id)
+    try:
+        services.ticket_photo_delete(actor=request.user, photo=photo)
+        messages.success(request, _("Photo deleted."))
+    except SitebookError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        messages.error(request, str(exc.detail))
+    return redirect("labour:ticket_detail", project_id=project_id, ticket_id=ticket_id)
 
 
 @login_required

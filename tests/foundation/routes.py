@@ -476,6 +476,27 @@ def _at(key: str) -> Builder:
     return lambda w, u: {"ticket_id": _labour(w)[key].pk}
 
 
+# The smallest valid PNG (1x1, one grey pixel); the real upload is covered in
+# tests/labour/test_photos.py, this row checks who may post one.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
+    "3a7e9b550000000a4944415478da63600000000200015d0b5b6b0000000049454e44ae426082"
+)
+
+
+def _photo_file(w: Any, u: Any) -> dict[str, Any]:
+    return {"photo": SimpleUploadedFile("site.png", TINY_PNG, "image/png"), "caption": "3#"}
+
+
+def _lph(w: Any, u: Any) -> dict[str, Any]:
+    """A photo of the world's draft ticket, written by its admin for this request only."""
+    draft = _draft(w)
+    photo = labour.ticket_photo_add(
+        actor=w.admin, ticket=draft, file=SimpleUploadedFile("site.png", TINY_PNG)
+    )
+    return {"project_id": w.project.pk, "ticket_id": draft.pk, "photo_id": photo.pk}
+
+
 def _lw(w: Any, u: Any) -> dict[str, Any]:
     return {"project_id": w.project.pk, "worker_id": _labour(w)["worker"].pk}
 
@@ -534,6 +555,16 @@ ROUTES += [
         body=lambda w, u: {"version": _submitted(w).version, "comment": "人数不符"},
     ),
     R("labour:ticket_print", "GET", "project", "labour.view", _lt("submitted")),
+    R(
+        "labour:ticket_photo_add",
+        "POST",
+        "project",
+        "labour.record",
+        _lt("draft"),
+        body=_photo_file,
+    ),
+    R("labour:ticket_photo", "GET", "project", "labour.view", _lph),
+    R("labour:ticket_photo_delete", "POST", "project", "labour.record", _lph),
     R("labour:export", "GET", "project", "labour.view", _lp),
     R("labour:roster", "GET", "project", "labour.view", _lp),
     R(
