@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sitebook.core.errors import InvalidInput, SitebookError
 from sitebook.core.permissions import declared
-from sitebook.core.web import form_errors, paginate
+from sitebook.core.web import form_errors, paginate, submit
 from sitebook.labour import documents, rules, selectors, services
 from sitebook.labour.forms import (
     LABOUR_ROWS,
@@ -470,15 +470,14 @@ def roster(request: HttpRequest, project_id: int) -> HttpResponse:
 def trade_create(request: HttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_for(request.user, project_id, "labour.manage")
     form = TradeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.trade_create(actor=request.user, project=project, **form.cleaned_data)
-        except SitebookError as exc:
-            form_errors(form, exc)
-            return _roster_page(request, project, exc.status, trade_form=form)
+
+    def add(data: dict[str, Any]) -> HttpResponse:
+        services.trade_create(actor=request.user, project=project, **data)
         messages.success(request, _("Trade added."))
         return redirect("labour:roster", project_id=project.pk)
-    return _roster_page(request, project, 400, trade_form=form)
+
+    done, status = submit(request, form, add)
+    return done or _roster_page(request, project, status, trade_form=form)
 
 
 @login_required
@@ -486,15 +485,14 @@ def trade_create(request: HttpRequest, project_id: int) -> HttpResponse:
 def team_create(request: HttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_for(request.user, project_id, "labour.manage")
     form = TeamForm(request.POST)
-    if form.is_valid():
-        try:
-            services.team_create(actor=request.user, project=project, **form.cleaned_data)
-        except SitebookError as exc:
-            form_errors(form, exc)
-            return _roster_page(request, project, exc.status, team_form=form)
+
+    def add(data: dict[str, Any]) -> HttpResponse:
+        services.team_create(actor=request.user, project=project, **data)
         messages.success(request, _("Team added."))
         return redirect("labour:roster", project_id=project.pk)
-    return _roster_page(request, project, 400, team_form=form)
+
+    done, status = submit(request, form, add)
+    return done or _roster_page(request, project, status, team_form=form)
 
 
 @login_required
