@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sitebook.projects",
     "sitebook.costs",
     "sitebook.labour",
+    "sitebook.funds",
     "sitebook.schedule",
     "sitebook.demo",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/", include("sitebook.projects.urls")),
     path("projects/<int:project_id>/costs/", include("sitebook.costs.urls")),
     path("projects/<int:project_id>/labour/", include("sitebook.labour.urls")),
+    path("projects/<int:project_id>/funds/", include("sitebook.funds.urls")),
     path("projects/", include("sitebook.schedule.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
