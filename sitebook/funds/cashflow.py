@@ -1,0 +1,304 @@
+"""Cash flow, forecast against actual, by month: per project and company-wide.
+
+Forecast: every contract in force (income, subcontract, purchase; drafts left out) is
+forecast by `engine.cashflow` from its monthly work value and its payment terms. The work
+value follows the budget's planned value (PV) as the cost centre spreads it
+(`costs.adapters.spread_items`: over the baseline schedule's activities when they are
+linked, else over the cost codes' planned dates): a contract line or an approved change
+order with a budgeted cost code is spread like that cost code's PV, any other like the
+project's whole PV (or, with no budget at all, evenly over the project's dates). The terms
+are the contract's (advance %, progress payment %, retention %, days to pay) with the
+funds terms of the contract or the organisation's policy for the retention cap and the
+defects liability period; the engineer certifies `CERTIFY_DAYS` after each month-end claim.
+
+Actual: the funds ledger summed by month in SQL in whole fen (exact on SQLite too); a
+reversal counts against the direction of the entry it reverses.
+
+Queries: seven for any number of projects, plus the schedule plan of each project with
+contracts (one query, four when it has activities linked to cost codes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.db.models.functions import TruncMonth
+
+from sitebook.costs.adapters import schedule_plan, spread_items
+from sitebook.costs.models import BudgetLine, ChangeOrder, Contract, ContractLine, CostCode
+from sitebook.costs.money import fen_sum, from_fen
+from sitebook.engine import cashflow as engine
+from sitebook.engine.evm import LINEAR, SpreadItem, pv_curve
+from sitebook.funds.models import ContractTerms, FundsPolicy, LedgerEntry
+from sitebook.projects import access
+from sitebook.projects.models import Project
+from sitebook.projects.selectors import project_list
+
+ZERO = Decimal("0.00")
+#: Why a contract has no forecast: nothing to spread its value over (else the bad term).
+NO_PLAN = "plan"
+#: Days from a month-end claim to its certificate when nothing else is agreed.
+CERTIFY_DAYS = engine.DEFAULT_CERTIFY_DAYS
+COMMITTED = (Contract.Status.ACTIVE, Contract.Status.CLOSED)
+Curve = list[tuple[dt.date, Decimal]]
+
+
+@dataclass
+class ContractForecast:
+    contract: Contract
+    terms: engine.Terms | None
+    forecast: engine.Forecast | None
+    problem: str = ""
+
+
+@dataclass
+class CashflowRow:
+    """One month: forecast and actual money in and out, and their running totals."""
+
+    month: dt.date
+    forecast_in: Decimal = ZERO
+    forecast_out: Decimal = ZERO
+    actual_in: Decimal = ZERO
+    actual_out: Decimal = ZERO
+    forecast_cumulative: Decimal = ZERO
+    actual_cumulative: Decimal = ZERO
+
+    @property
+    def forecast_net(self) -> Decimal:
+        return self.forecast_in - self.forecast_out
+
+    @property
+    def actual_net(self) -> Decimal:
+        return self.actual_in - self.actual_out
+
+
+@dataclass
+class Cashflow:
+    rows: list[CashflowRow] = field(default_factory=list)
+    contracts: list[ContractForecast] = field(default_factory=list)
+
+    def total(self, name: str) -> Decimal:
+        return sum((getattr(r, name) for r in self.rows), ZERO)
+
+    @property
+    def problems(self) -> list[ContractForecast]:
+        return [c for c in self.contracts if c.problem]
+
+    def chart(self) -> dict[str, Any]:
+        """Labels and series for the ECharts chart (Decimals as strings)."""
+        return {
+            "labels": [f"{r.month:%Y-%m}" for r in self.rows],
+            **{
+                name: [str(getattr(r, name)) for r in self.rows]
+                for name in (
+                    "forecast_in",
+                    "forecast_out",
+                    "actual_in",
+                    "actual_out",
+                    "forecast_cumulative",
+                    "actual_cumulative",
+                )
+            },
+        }
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [engine.month_end(m) for m in engine.months_between(first, last)]
+
+
+def _curve(items: list[SpreadItem], ends: list[dt.date]) -> Curve:
+    """Cumulative planned value at each month end, as (first day of month, amount)."""
+    if not items:
+        return []
+    values = pv_curve(items, ends)[1:]
+    return [(engine.month_start(end), v) for end, v in zip(ends, values, strict=True)]
+
+
+class _Spreader:
+    """Curves of one project: per budgeted cost code and of the whole project."""
+
+    def __init__(self, project: Project, codes: list[CostCode], budgets: dict[int, Decimal]):
+        self.project = project
+        starts = [c.planned_start for c in codes if c.planned_start]
+        finishes = [c.planned_finish for c in codes if c.planned_finish]
+        start = project.start_date or (min(starts) if starts else None)
+        finish = project.finish_date or (max(finishes) if finishes else None)
+        budgeted = [c for c in codes if budgets.get(c.pk)]
+        plan = schedule_plan(project.pk, budgeted) if budgeted else None
+        self.items: dict[int, list[SpreadItem]] = {}
+        if budgeted and start and finish:
+            for cc in budgeted:
+                self.items[cc.pk] = spread_items([cc], budgets, start, finish, plan)
+        elif budgeted:
+            # No project dates: cost codes without their own dates cannot be placed.
+            for cc in budgeted:
+                if cc.planned_start and cc.planned_finish:
+                    s, f = cc.planned_start, cc.planned_finish
+                    self.items[cc.pk] = spread_items([cc], budgets, s, f, plan)
+        every = [i for items in self.items.values() for i in items]
+        if every:
+            first = min(i.start for i in every)
+            last = max(i.finish for i in every)
+        elif start and finish:
+            every = [SpreadItem(Decimal(1), start, max(start, finish), LINEAR)]
+            first, last = start, max(start, finish)
+        else:
+            first = last = None
+        self.ends = _month_ends(first, last) if first and last else []
+        self.project_curve = _curve(every, self.ends)
+        self.code_curves: dict[int, Curve] = {}
+
+    def curve(self, cost_code_id: int | None) -> Curve:
+        if cost_code_id is None or cost_code_id not in self.items:
+            return self.project_curve
+        if cost_code_id not in self.code_curves:
+            self.code_curves[cost_code_id] = _curve(self.items[cost_code_id], self.ends)
+        return self.code_curves[cost_code_id]
+
+
+def _terms(contract: Contract, own: ContractTerms | None, policy: FundsPolicy | None) -> Any:
+    cap = own.retention_cap_percent if own and own.retention_cap_percent is not None else None
+    months = own.defects_liability_months if own else None
+    if cap is None:
+        cap = policy.retention_cap_percent if policy else engine.DEFAULT_RETENTION_CAP_PERCENT
+    if months is None:
+        months = policy.defects_liability_months if policy else engine.DEFAULT_DEFECTS_MONTHS
+    return engine.Terms(
+        kind=engine.INCOME if contract.is_income else engine.EXPENSE,
+        advance_percent=contract.advance_percent,
+        payment_percent=contract.progress_payment_percent,
+        retention_percent=contract.retention_percent,
+        retention_cap_percent=cap,
+        certify_days=CERTIFY_DAYS,
+        payment_days=contract.payment_days,
+        defects_months=months,
+    )
+
+
+def contract_forecasts(projects: list[Project]) -> list[ContractForecast]:
+    """The forecast of every contract in force on `projects` (see the module docstring)."""
+    ids = [p.pk for p in projects]
+    codes: dict[int, list[CostCode]] = {}
+    for cc in CostCode.objects.filter(project_id__in=ids):
+        codes.setdefault(cc.project_id, []).append(cc)
+    budgets = {
+        cc_id: from_fen(s)
+        for cc_id, s in BudgetLine.objects.filter(project_id__in=ids, revision__is_current=True)
+        .values("cost_code_id")
+        .annotate(s=fen_sum("amount"))
+        .values_list("cost_code_id", "s")
+    }
+    contracts: dict[int, Contract] = {}
+    parts: dict[int, list[tuple[int | None, Decimal]]] = {}
+    lines = ContractLine.objects.filter(project_id__in=ids, contract__status__in=COMMITTED)
+    orders = ChangeOrder.objects.filter(
+        project_id__in=ids, status=ChangeOrder.Status.APPROVED, contract__status__in=COMMITTED
+    )
+    for row in [*lines.select_related("contract"), *orders.select_related("contract")]:
+        contracts.setdefault(row.contract_id, row.contract)
+        parts.setdefault(row.contract_id, []).append((row.cost_code_id, row.amount))
+    if not contracts:
+        return []
+    own = {t.contract_id: t for t in ContractTerms.objects.filter(contract_id__in=contracts)}
+    policies = {
+        p.organisation_id: p
+        for p in FundsPolicy.objects.filter(
+            organisation_id__in={p.organisation_id for p in projects}
+        )
+    }
+    by_id = {p.pk: p for p in projects}
+    spreaders: dict[int, _Spreader] = {}
+    out = []
+    for contract in sorted(contracts.values(), key=lambda c: (c.project_id, c.code)):
+        project = by_id[contract.project_id]
+        if project.pk not in spreaders:
+            spreaders[project.pk] = _Spreader(project, codes.get(project.pk, []), budgets)
+        spreader = spreaders[project.pk]
+        terms = _terms(contract, own.get(contract.pk), policies.get(project.organisation_id))
+        work: list[tuple[dt.date, Decimal]] = []
+        for cost_code_id, amount in parts[contract.pk]:
+            work += engine.spread_like(amount, spreader.curve(cost_code_id))
+        if not work:
+            out.append(ContractForecast(contract, terms, None, NO_PLAN))
+            continue
+        try:
+            out.append(ContractForecast(contract, terms, engine.forecast(work, terms)))
+        except engine.TermsError as exc:
+            out.append(ContractForecast(contract, terms, None, exc.field))
+    return out
+
+
+def actual_months(projects: list[Project]) -> dict[dt.date, tuple[Decimal, Decimal]]:
+    """{first day of month: (money in, money out)} from the ledger, one grouped query."""
+    IN, OUT = LedgerEntry.Direction.IN, LedgerEntry.Direction.OUT  # noqa: N806
+    reversal = Q(kind=LedgerEntry.Kind.REVERSAL)
+    rows = (
+        LedgerEntry.objects.filter(project_id__in=[p.pk for p in projects])
+        .annotate(month=TruncMonth("entry_date"))
+        .values("month")
+        .annotate(
+            i=fen_sum("amount", when=Q(direction=IN) & ~reversal),
+            o=fen_sum("amount", when=Q(direction=OUT) & ~reversal),
+            ri=fen_sum("amount", when=Q(direction=IN) & reversal),
+            ro=fen_sum("amount", when=Q(direction=OUT) & reversal),
+        )
+        .order_by("month")
+    )
+    out = {}
+    for r in rows:
+        month = r["month"]
+        if isinstance(month, dt.datetime):
+            month = month.date()
+        # A reversal of a receipt goes out and undoes money in, and the other way round.
+        out[month] = (from_fen(r["i"] - r["ro"]), from_fen(r["o"] - r["ri"]))
+    return out
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def cashflow(projects: list[Project]) -> Cashflow:
+    """Forecast and actual by month over `projects`, every month from the first to the last."""
+    forecasts = contract_forecasts(projects)
+    actual = actual_months(projects)
+    planned = engine.cash_months(
+        engine.forecast_flows(f.forecast for f in forecasts if f.forecast), span=list(actual)
+    )
+    rows = []
+    running = ZERO
+    for p in planned:
+        money_in, money_out = actual.get(p.month, (ZERO, ZERO))
+        running += money_in - money_out
+        rows.append(
+            CashflowRow(
+                month=p.month,
+                forecast_in=p.cash_in,
+                forecast_out=p.cash_out,
+                actual_in=money_in,
+                actual_out=money_out,
+                forecast_cumulative=p.cumulative_net,
+                actual_cumulative=running,
+            )
+        )
+    return Cashflow(rows=rows, contracts=forecasts)
+
+
+def project_cashflow(project: Project) -> Cashflow:
+    return cashflow([project])
+
+
+def visible_projects(user: Any) -> list[Project]:
+    """Projects of the user's organisations on which they may see the funds."""
+    return [p for p in project_list(user) if access.has_perm(user, "funds.view", p)]
+
+
+def company_cashflow(user: Any) -> tuple[list[Project], Cashflow]:
+    projects = visible_projects(user)
+    return projects, cashflow(projects)
