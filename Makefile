@@ -10,13 +10,14 @@ install:
 install-test:
 	$(PYTHON) -m pip install --quiet -e ".[test]"
 
-# Browser tests drive Debian's Chromium (and screenshots need a Chinese font); install them
-# from the distribution if they are missing.
+# Browser tests drive Debian's Chromium (and screenshots need a Chinese font), and the
+# translation check needs GNU gettext; install them from the distribution if they are missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
-	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; } || { \
+	@{ command -v chromium >/dev/null 2>&1 && command -v msgfmt >/dev/null 2>&1 && \
+	   fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; } || { \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+	  $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei gettext >/dev/null; }
 
 test: install-test browser
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
@@ -26,6 +27,7 @@ lint:
 	ruff format --check .
 	lint-imports
 	mypy --strict sitebook/engine sitebook/interchange
+	scripts/i18n.sh --check
 
 run: install
 	sitebook up
