@@ -9,6 +9,7 @@ on SQLite and PostgreSQL alike, and turns the total back into yuan in Python.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import (
@@ -56,3 +57,26 @@ def fen_sum(field: str, *, when: Any = None) -> Any:
 def from_fen(fen: int | None) -> Decimal:
     """Whole fen back to yuan."""
     return (Decimal(fen or 0) / 100).quantize(FEN)
+
+
+def allocate(amount: Decimal, weights: list[Fraction] | list[int]) -> list[Decimal]:
+    """`amount` split in whole fen in proportion to `weights`; the parts add up to `amount`.
+
+    Each part is its exact share rounded down to the fen; the fen left over go one each to the
+    parts with the largest remainders (the earlier part on a tie). Equal parts when every
+    weight is zero.
+    """
+    if not weights:
+        return []
+    shares = [Fraction(w) for w in weights]
+    whole = sum(shares, Fraction(0))
+    if whole == 0:
+        shares, whole = [Fraction(1)] * len(shares), Fraction(len(shares))
+    fen = int(to_fen(amount) * 100)
+    exact = [fen * s / whole for s in shares]
+    parts = [e.numerator // e.denominator for e in exact]
+    left = fen - sum(parts)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in order[: abs(left)]:
+        parts[i] += 1 if left > 0 else -1
+    return [from_fen(p) for p in parts]

@@ -52,6 +52,7 @@ from sitebook.costs.models import (
 from sitebook.costs.money import line_amount
 from sitebook.projects import access
 from sitebook.projects.models import Project, WbsNode
+from sitebook.schedule.models import Activity
 
 ZERO = Decimal("0")
 
@@ -903,13 +904,22 @@ def _storable(value: Decimal | None, model: type, field: str) -> Decimal | None:
 
 @service
 def evm_snapshot_take(*, actor: Any, project: Project, data_date: date) -> list[EvmSnapshot]:
-    """Store the project's EVM figures, and each WBS element's that has cost codes, at a date."""
+    """Store the project's EVM figures, and each WBS element's that has cost codes or
+    activities linked to them, at a date."""
     access.require(actor, "costs.edit", project)
     nodes: list[int | None] = [None]
     mapped = set(
         CostCode.objects.filter(project=project, wbs_node__isnull=False).values_list(
             "wbs_node_id", flat=True
         )
+    )
+    # WBS elements whose activities carry a cost code's budget (see adapters).
+    mapped |= set(
+        Activity.objects.filter(
+            project=project,
+            wbs__isnull=False,
+            cost_code__in=CostCode.objects.filter(project=project).values("code"),
+        ).values_list("wbs_id", flat=True)
     )
     parents = dict(WbsNode.objects.filter(project=project).values_list("pk", "parent_id"))
     with_costs: set[int] = set()

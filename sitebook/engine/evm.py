@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from sitebook.engine.network import Calendar
+
 FEN = Decimal("0.01")
 INDEX = Decimal("0.0001")
 
@@ -53,7 +55,8 @@ def _round(value: Fraction, step: Decimal) -> Decimal:
         whole += 1
     if scaled < 0:
         whole = -whole
-    return Decimal(whole).scaleb(-scale)
+    # From text, so a figure longer than the context precision (28 digits) stays exact.
+    return Decimal(f"{whole}E-{scale}")
 
 
 def money(value: Fraction) -> Decimal:
@@ -179,20 +182,30 @@ def earned_schedule(pv_curve: Sequence[Decimal], *, ev: Decimal, at: Decimal) ->
 
 @dataclass(frozen=True)
 class SpreadItem:
-    """An amount planned to be spent between two dates (both included) along a profile."""
+    """An amount planned to be spent between two dates (both included) along a profile.
+
+    `weights`, when given, holds one number per day from `start` to `finish` (the working
+    minutes of an activity's calendar on that day, see `working_minutes_by_day`): the amount
+    then follows working time instead of calendar days.
+    """
 
     amount: Decimal
     start: dt.date
     finish: dt.date
     profile: str = LINEAR
+    weights: tuple[int, ...] = ()
 
 
-def spread_fraction(start: dt.date, finish: dt.date, at: dt.date, profile: str) -> Fraction:
+def spread_fraction(
+    start: dt.date, finish: dt.date, at: dt.date, profile: str, weights: Sequence[int] = ()
+) -> Fraction:
     """The share of an item planned to be done by the end of day `at` (0..1).
 
-    Linear: elapsed days / total days. S-curve: the smoothstep 3x^2 - 2x^3 of that share,
-    slow at both ends and fastest in the middle, a common stand-in for a resource-loaded
-    S-curve; it is symmetric, so half the amount is planned by the middle day.
+    Linear: elapsed days / total days, or, with `weights` (one per day), the weights of the
+    elapsed days / all the weights (an item with no working time at all is done on its
+    finish day). S-curve: the smoothstep 3x^2 - 2x^3 of that share, slow at both ends and
+    fastest in the middle, a common stand-in for a resource-loaded S-curve; it is symmetric,
+    so half the amount is planned by the middle day.
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown spread profile {profile!r}")
@@ -200,7 +213,14 @@ def spread_fraction(start: dt.date, finish: dt.date, at: dt.date, profile: str) 
         raise ValueError("an item cannot finish before it starts")
     total = (finish - start).days + 1
     done = min(max((at - start).days + 1, 0), total)
-    x = Fraction(done, total)
+    if weights:
+        if len(weights) != total:
+            raise ValueError("an item needs one weight per day")
+        whole = sum(weights)
+        # No working time at all (a milestone): done on its finish day.
+        x = Fraction(sum(weights[:done]), whole) if whole else Fraction(int(done == total))
+    else:
+        x = Fraction(done, total)
     if profile == S_CURVE:
         return 3 * x * x - 2 * x * x * x
     return x
@@ -209,10 +229,33 @@ def spread_fraction(start: dt.date, finish: dt.date, at: dt.date, profile: str) 
 def planned_value(items: Iterable[SpreadItem], at: dt.date) -> Decimal:
     """Cumulative PV of `items` at the end of day `at`, rounded to the fen once."""
     total = sum(
-        (_frac(i.amount) * spread_fraction(i.start, i.finish, at, i.profile) for i in items),
+        (
+            _frac(i.amount) * spread_fraction(i.start, i.finish, at, i.profile, i.weights)
+            for i in items
+        ),
         Fraction(0),
     )
     return money(total)
+
+
+def working_minutes_by_day(
+    calendar: Calendar, start: dt.datetime, finish: dt.datetime
+) -> tuple[int, ...]:
+    """The working minutes of `calendar` between `start` and `finish`, one number per day.
+
+    The first and last days count only the working time after `start` and before `finish`;
+    a holiday counts 0 and a make-up workday its intervals (the calendar's exceptions).
+    """
+    if finish < start:
+        raise ValueError("an item cannot finish before it starts")
+    out = []
+    day = start.date()
+    while day <= finish.date():
+        lo = start.hour * 60 + start.minute if day == start.date() else 0
+        hi = finish.hour * 60 + finish.minute if day == finish.date() else 1440
+        out.append(sum(max(min(e, hi) - max(s, lo), 0) for s, e in calendar.intervals_on(day)))
+        day += dt.timedelta(days=1)
+    return tuple(out)
 
 
 def pv_curve(items: Sequence[SpreadItem], period_ends: Sequence[dt.date]) -> list[Decimal]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from sitebook.costs import services
 from sitebook.costs.models import (
@@ -17,6 +19,13 @@ from sitebook.costs.models import (
     CostTransaction,
     EvmSnapshot,
     ProgressEntry,
+)
+from sitebook.schedule.models import (
+    Activity,
+    Baseline,
+    Calendar,
+    ProgressUpdate,
+    ScheduleSettings,
 )
 
 
@@ -172,6 +181,43 @@ def grow(world: Any, n: int) -> None:
             percent_complete=Decimal("50"),
         )
         for i in range(n)
+    )
+    # Activities linked to the cost codes, in a baseline and a progress update: earned value
+    # then follows the schedule, still in a fixed number of queries.
+    calendar = Calendar.objects.create(
+        organisation=org, project=project, name="Site", week=[[[480, 1020]]] * 5 + [[], []]
+    )
+    moment = timezone.make_aware(datetime(2026, 1, 5, 8))
+    activities = Activity.objects.bulk_create(
+        Activity(
+            organisation=org,
+            project=project,
+            code=f"GA{i:05d}",
+            name="工序",
+            calendar=calendar,
+            original_duration=540,
+            cost_code=codes[i].code,
+            percent_complete=Decimal("25"),
+        )
+        for i in range(n)
+    )
+    baseline = Baseline.objects.create(
+        organisation=org,
+        project=project,
+        name="BL",
+        data={
+            str(a.pk): [a.code, "2026-01-05T08:00:00", "2026-01-06T17:00:00", 1080, 0]
+            for a in activities
+        },
+    )
+    ScheduleSettings.objects.create(
+        organisation=org, project=project, data_date=moment, baseline=baseline
+    )
+    ProgressUpdate.objects.create(
+        organisation=org,
+        project=project,
+        data_date=moment,
+        entries={str(a.pk): {"code": a.code, "percent_complete": "10"} for a in activities},
     )
     EvmSnapshot.objects.bulk_create(
         EvmSnapshot(
