@@ -19,6 +19,7 @@ from sitebook.core import context
 from sitebook.core.errors import SitebookError
 from sitebook.costs.api import router as costs_router
 from sitebook.funds.api import router as funds_router
+from sitebook.funds.api_cashflow import router as funds_cashflow_router
 from sitebook.labour.api import router as labour_router
 from sitebook.projects.api import router as projects_router
 from sitebook.schedule.api import router as schedule_router
@@ -127,4 +128,5 @@ api.add_router("/", projects_router)
 api.add_router("/", costs_router)
 api.add_router("/", labour_router)
 api.add_router("/", funds_router)
+api.add_router("/", funds_cashflow_router)
 api.add_router("/", schedule_router)

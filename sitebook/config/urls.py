@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from sitebook.config.api import api
+from sitebook.funds import views_cashflow
 
 urlpatterns = [
     path(
@@ -13,6 +14,7 @@ urlpatterns = [
     path("projects/<int:project_id>/costs/", include("sitebook.costs.urls")),
     path("projects/<int:project_id>/labour/", include("sitebook.labour.urls")),
     path("projects/<int:project_id>/funds/", include("sitebook.funds.urls")),
+    path("funds/cashflow/", views_cashflow.company, name="funds_cashflow_company"),
     path("projects/", include("sitebook.schedule.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

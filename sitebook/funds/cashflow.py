@@ -126,29 +126,25 @@ class _Spreader:
 
     def __init__(self, project: Project, codes: list[CostCode], budgets: dict[int, Decimal]):
         self.project = project
+        # The dates a cost code without its own (or activities) is spread over, as costs does.
         starts = [c.planned_start for c in codes if c.planned_start]
         finishes = [c.planned_finish for c in codes if c.planned_finish]
-        start = project.start_date or (min(starts) if starts else None)
-        finish = project.finish_date or (max(finishes) if finishes else None)
+        start = project.start_date or (min(starts) if starts else dt.date.today())
+        finish = project.finish_date or (
+            max(finishes) if finishes else start + dt.timedelta(days=365)
+        )
         budgeted = [c for c in codes if budgets.get(c.pk)]
         plan = schedule_plan(project.pk, budgeted) if budgeted else None
-        self.items: dict[int, list[SpreadItem]] = {}
-        if budgeted and start and finish:
-            for cc in budgeted:
-                self.items[cc.pk] = spread_items([cc], budgets, start, finish, plan)
-        elif budgeted:
-            # No project dates: cost codes without their own dates cannot be placed.
-            for cc in budgeted:
-                if cc.planned_start and cc.planned_finish:
-                    s, f = cc.planned_start, cc.planned_finish
-                    self.items[cc.pk] = spread_items([cc], budgets, s, f, plan)
+        self.items: dict[int, list[SpreadItem]] = {
+            cc.pk: spread_items([cc], budgets, start, max(start, finish), plan) for cc in budgeted
+        }
         every = [i for items in self.items.values() for i in items]
         if every:
             first = min(i.start for i in every)
             last = max(i.finish for i in every)
-        elif start and finish:
-            every = [SpreadItem(Decimal(1), start, max(start, finish), LINEAR)]
-            first, last = start, max(start, finish)
+        elif project.start_date and project.finish_date:
+            first, last = project.start_date, max(project.start_date, project.finish_date)
+            every = [SpreadItem(Decimal(1), first, last, LINEAR)]
         else:
             first = last = None
         self.ends = _month_ends(first, last) if first and last else []
