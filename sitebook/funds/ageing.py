@@ -91,7 +91,7 @@ class Ageing:
         return [(name, cells, sum(cells.values(), ZERO)) for name, cells in sorted(grouped.items())]
 
 
-def _settled(link: str, ids: list[int], sign: int) -> dict[int, Decimal]:
+def settled_by(link: str, ids: list[int], sign: int) -> dict[int, Decimal]:
     """{document id: net of its ledger entries}, `sign` 1 for money in, -1 for money out."""
     rows = (
         LedgerEntry.objects.filter(**{f"{link}_id__in": ids})
@@ -111,7 +111,7 @@ def receivables(project: Project, today: date) -> Ageing:
         .select_related("contract")
         .order_by("due_on", "id")
     )
-    settled = _settled("claim", [c.pk for c in claims], 1)
+    settled = settled_by("claim", [c.pk for c in claims], 1)
     report = Ageing("receivables", today)
     for claim in claims:
         due_on = claim.due_on or claim.certified_on or today
@@ -135,7 +135,7 @@ def payables(project: Project, today: date) -> Ageing:
         .select_related("contract")
         .order_by("due_on", "id")
     )
-    settled = _settled("payable", [p.pk for p in items], -1)
+    settled = settled_by("payable", [p.pk for p in items], -1)
     report = Ageing("payables", today)
     for payable in items:
         due_on = payable.due_on or payable.invoice_date
