@@ -16,7 +16,9 @@ PERCENT = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 10
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
