@@ -38,6 +38,8 @@ from sitebook.costs.schemas import (
     EvmOut,
     EvmQuery,
     ImportOut,
+    LineForecastIn,
+    LineForecastOut,
     PolicyIn,
     PolicyOut,
     ProgressIn,
@@ -104,6 +106,44 @@ def budget_line_list(request: HttpRequest, project_id: int, filters: Query[Budge
     if filters.cost_code_id is not None:
         qs = qs.filter(cost_code_id=filters.cost_code_id)
     return qs
+
+
+def _line_out(line: selectors.LineRow) -> dict[str, Any]:
+    f = line.forecast
+    return {
+        "item_code": line.item_code,
+        "description": line.description,
+        "cost_code_id": line.cost_code.pk,
+        "cost_code": line.cost_code.code,
+        "budget": line.budget,
+        "method": line.method,
+        "manual_etc": f.etc if f else None,
+        "quantity_done": f.quantity_done if f else None,
+        "actual": line.actual,
+        "etc": line.etc,
+        "eac": line.eac,
+        "version": f.version if f else None,
+    }
+
+
+@router.get("/projects/{project_id}/budget/forecast", response=list[LineForecastOut])
+@paginate(LimitOffsetPagination)
+def line_forecast_list(request: HttpRequest, project_id: int, data_date: date | None = None) -> Any:
+    """Forecast to complete per BOQ line of the current budget (rolled up in cost-summary)."""
+    project = selectors.cost_project(request.user, project_id)
+    return [_line_out(line) for line in selectors.cost_summary(project, data_date).lines]
+
+
+@router.put("/projects/{project_id}/budget/forecast/{item_code}", response=LineForecastOut)
+def line_forecast_set(
+    request: HttpRequest, project_id: int, item_code: str, payload: LineForecastIn
+) -> Any:
+    project = selectors.cost_project(request.user, project_id)
+    services.line_forecast_set(
+        actor=request.user, project=project, item_code=item_code, **payload.dict()
+    )
+    lines = selectors.cost_summary(project).lines
+    return _line_out(next(line for line in lines if line.item_code == item_code.strip()))
 
 
 @router.get("/projects/{project_id}/budget/revisions", response=list[BudgetRevisionOut])

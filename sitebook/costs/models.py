@@ -186,6 +186,37 @@ class BudgetLine(BusinessModel):
         return f"{self.item_code} {self.description}"
 
 
+class LineForecast(BusinessModel):
+    """How a BOQ line's estimate to complete is found, kept by item code so that it holds
+    across budget revisions (which are never edited). Without one, a line takes its budget
+    share of its cost code's forecast."""
+
+    class Method(models.TextChoices):
+        AUTO = "auto", _("From the cost code")
+        MANUAL = "manual", _("Manual")
+        CPI = "cpi", _("From cost performance (CPI)")
+        UNIT_RATE = "unit_rate", _("Remaining quantity at the actual unit rate")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    item_code = models.CharField(_("item code"), max_length=40)
+    method = models.CharField(
+        _("forecast method"), max_length=12, choices=Method.choices, default=Method.AUTO
+    )
+    etc = models.DecimalField(_("estimate to complete (manual)"), **MONEY, null=True, blank=True)
+    quantity_done = models.DecimalField(_("quantity done"), **QUANTITY, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("line forecast")
+        verbose_name_plural = _("line forecasts")
+        ordering = ["project_id", "item_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "item_code"], name="lineforecast_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code} {self.method}"
+
+
 class Contract(BusinessModel):
     class Kind(models.TextChoices):
         INCOME = "income", _("Main contract (income)")

@@ -100,6 +100,30 @@ class BudgetLineOut(Schema):
     amount: Decimal
 
 
+class LineForecastOut(Schema):
+    """A BOQ line of the current budget with its forecast to complete."""
+
+    item_code: str
+    description: str
+    cost_code_id: int
+    cost_code: str
+    budget: Decimal
+    method: str = Field(..., description="auto (from the cost code), manual, cpi or unit_rate.")
+    manual_etc: Decimal | None
+    quantity_done: Decimal | None
+    actual: Decimal = Field(..., description="The line's budget share of its cost code's actual.")
+    etc: Decimal
+    eac: Decimal
+    version: int | None = Field(..., description="Of the line's forecast; null when unset.")
+
+
+class LineForecastIn(Schema):
+    method: str = Field(..., description="auto, manual, cpi or unit_rate.")
+    etc: Decimal | None = Field(None, description="Estimate to complete, for manual.")
+    quantity_done: Decimal | None = Field(None, description="Quantity done, for unit_rate.")
+    version: int | None = Field(None, description="The forecast's version you read, if any.")
+
+
 class BudgetFilter(Schema):
     revision_id: int | None = Field(None, description="Default: the current revision.")
     cost_code_id: int | None = None

@@ -47,6 +47,7 @@ from sitebook.costs.models import (
     CostPolicy,
     CostTransaction,
     EvmSnapshot,
+    LineForecast,
     ProgressEntry,
 )
 from sitebook.costs.money import line_amount
@@ -891,6 +892,56 @@ def progress_record(
         validate(entry)
         entry.save()
     return entry
+
+
+@service
+def line_forecast_set(
+    *,
+    actor: Any,
+    project: Project,
+    item_code: str,
+    method: str,
+    etc: Decimal | None = None,
+    quantity_done: Decimal | None = None,
+    version: int | None = None,
+) -> LineForecast:
+    """Set how a BOQ line of the current budget is forecast (see `LineForecast.Method`).
+
+    Manual needs the estimate to complete; the unit-rate method needs the quantity done so
+    far (more than zero: the actual unit rate is the line's actual cost over it).
+    """
+    access.require(actor, "costs.edit", project)
+    item_code = (item_code or "").strip()
+    if not BudgetLine.objects.filter(
+        project=project, revision__is_current=True, item_code=item_code
+    ).exists():
+        raise InvalidInput.field("item_code", _("No such line in the current budget."))
+    if method not in LineForecast.Method.values:
+        raise InvalidInput.field("method", _("Choose a forecast method."))
+    if etc is not None:
+        _not_negative(etc, "etc")
+    if quantity_done is not None:
+        _not_negative(quantity_done, "quantity_done")
+    if method == LineForecast.Method.MANUAL and etc is None:
+        raise InvalidInput.field("etc", _("Enter the estimate to complete."))
+    if method == LineForecast.Method.UNIT_RATE and not quantity_done:
+        raise InvalidInput.field(
+            "quantity_done", _("Enter the quantity done so far (more than zero).")
+        )
+    values = {"method": method, "etc": etc, "quantity_done": quantity_done}
+    with transaction.atomic():
+        found = LineForecast.objects.filter(project=project, item_code=item_code).first()
+        if found is not None:
+            return apply_changes(found, values, version=version)
+        forecast = LineForecast(
+            organisation_id=project.organisation_id,
+            project=project,
+            item_code=item_code,
+            **values,
+        )
+        validate(forecast)
+        forecast.save()
+    return forecast
 
 
 def _storable(value: Decimal | None, model: type, field: str) -> Decimal | None:

@@ -17,7 +17,7 @@ from sitebook.core.errors import InvalidInput, SitebookError
 from sitebook.core.permissions import declared
 from sitebook.core.web import paginate
 from sitebook.costs import adapters, excel, selectors, services
-from sitebook.costs.models import ChangeOrder, Contract, CostCode, CostTransaction
+from sitebook.costs.models import ChangeOrder, Contract, CostCode, CostTransaction, LineForecast
 from sitebook.projects import access
 from sitebook.projects.models import Project
 
@@ -254,6 +254,17 @@ def budget(request: HttpRequest, project_id: int) -> HttpResponse:
                     _("Imported %(n)d BOQ lines as budget revision %(r)d.")
                     % {"n": revision.lines.count(), "r": revision.number},
                 )
+            elif request.POST.get("action") == "forecast":
+                services.line_forecast_set(
+                    actor=request.user,
+                    project=project,
+                    item_code=request.POST.get("item_code", ""),
+                    method=request.POST.get("method") or "auto",
+                    etc=_decimal(request.POST, "etc", required=False),
+                    quantity_done=_decimal(request.POST, "quantity_done", required=False),
+                    version=_int(request.POST, "version"),
+                )
+                messages.success(request, _("Forecast saved."))
             else:
                 revision = services.budget_revise(
                     actor=request.user,
@@ -281,12 +292,19 @@ def budget(request: HttpRequest, project_id: int) -> HttpResponse:
             return redirect("costs:budget", project_id=project.pk)
     revision_id = _int(request.GET, "revision") if request.GET.get("revision") else None
     lines = list(selectors.budget_line_list(project, revision_id))
+    # The current budget shows each line's forecast (rolled up into the cost summary).
+    forecasts = (
+        {} if revision_id else {f.item_code: f for f in selectors.cost_summary(project).lines}
+    )
+    for line in lines:
+        line.outlook = forecasts.get(line.item_code)  # type: ignore[attr-defined]
     return _page(
         request,
         "costs/budget.html",
         project,
         "budget",
         lines=lines,
+        methods=LineForecast.Method.choices,
         total=sum((line.amount for line in lines), Decimal("0.00")),
         revisions=selectors.revision_list(project),
         shown=revision_id,

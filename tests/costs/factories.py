@@ -18,6 +18,7 @@ from sitebook.costs.models import (
     CostCode,
     CostTransaction,
     EvmSnapshot,
+    LineForecast,
     ProgressEntry,
 )
 from sitebook.schedule.models import (
@@ -124,6 +125,10 @@ def grow(world: Any, n: int) -> None:
             amount=Decimal("15.15"),
         )
         for i in range(n)
+    )
+    LineForecast.objects.bulk_create(
+        LineForecast(organisation=org, project=project, item_code=f"I{i:06d}", method="cpi")
+        for i in range(0, n, 2)
     )
     contract = Contract.objects.create(
         organisation=org,

@@ -9,7 +9,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from sitebook.costs.models import ChangeOrder, Contract, CostCode
+from sitebook.costs.models import BudgetLine, BudgetRevision, ChangeOrder, Contract, CostCode
 
 V, E, A = "costs.view", "costs.edit", "costs.approve"
 
@@ -27,6 +27,31 @@ def _contract(w: Any) -> Contract:
         code="R-SC",
         defaults={"kind": "subcontract", "title": "分包合同", "counterparty": "分包单位"},
     )[0]
+
+
+def _line(w: Any) -> dict[str, Any]:
+    """A line of the current budget (item code R-LINE); the path of its forecast."""
+    revision = BudgetRevision.objects.filter(project=w.project, is_current=True).first()
+    if revision is None:
+        number = BudgetRevision.objects.filter(project=w.project).count() + 1
+        revision = BudgetRevision.objects.create(
+            organisation=w.org, project=w.project, number=number, reason="路由"
+        )
+    BudgetLine.objects.get_or_create(
+        organisation=w.org,
+        project=w.project,
+        revision=revision,
+        item_code="R-LINE",
+        defaults={
+            "cost_code": _code(w),
+            "description": "清单项",
+            "unit": "m3",
+            "quantity": Decimal("2"),
+            "unit_rate": Decimal("5.00"),
+            "amount": Decimal("10.00"),
+        },
+    )
+    return {"project_id": w.project.pk, "item_code": "R-LINE"}
 
 
 def _order(w: Any, status: str) -> ChangeOrder:
@@ -222,6 +247,15 @@ def routes(R: Any) -> list[Any]:  # noqa: N803  (the table's own constructor)
         ),
         R("api:budget_line_list", "GET", "project", V, _p),
         R("api:budget_revision_list", "GET", "project", V, _p),
+        R("api:line_forecast_list", "GET", "project", V, _p),
+        R(
+            "api:line_forecast_set",
+            "PUT",
+            "project",
+            E,
+            lambda w, u: _line(w),
+            body=lambda w, u: {"method": "manual", "etc": "12.34"},
+        ),
         R(
             "api:budget_revise",
             "POST",

@@ -159,6 +159,7 @@ COST_LISTS = [
     "/api/v1/projects/{p}/change-orders",
     "/api/v1/projects/{p}/cost-transactions",
     "/api/v1/projects/{p}/cost-summary",
+    "/api/v1/projects/{p}/budget/forecast",
     "/api/v1/projects/{p}/evm/snapshots",
     "/projects/{p}/costs/",
     "/projects/{p}/costs/budget/",
@@ -186,7 +187,9 @@ def test_cost_lists_run_a_fixed_number_of_queries(world_a: OrgWorld, rows: int) 
 
 # The cost summary (API, page, card) reads the schedule too since earned value follows the
 # activities linked to the cost codes: activities, settings with the baseline, calendars and
-# progress updates, four queries (the grown data links an activity to every cost code).
+# progress updates, four queries (the grown data links an activity to every cost code), and
+# the current BOQ lines with their forecasts, two; the BOQ page shows the lines' forecasts
+# from that summary.
 COST_PINNED = {
     "/api/v1/projects/{p}/cost-codes": 5,
     "/api/v1/projects/{p}/budget": 5,
@@ -194,12 +197,13 @@ COST_PINNED = {
     "/api/v1/projects/{p}/contracts": 6,
     "/api/v1/projects/{p}/change-orders": 5,
     "/api/v1/projects/{p}/cost-transactions": 5,
-    "/api/v1/projects/{p}/cost-summary": 17,
+    "/api/v1/projects/{p}/cost-summary": 19,
+    "/api/v1/projects/{p}/budget/forecast": 19,
     "/api/v1/projects/{p}/evm/snapshots": 5,
-    "/projects/{p}/costs/": 20,
-    "/projects/{p}/costs/budget/": 7,
+    "/projects/{p}/costs/": 22,
+    "/projects/{p}/costs/budget/": 23,
     "/projects/{p}/costs/contracts/": 7,
     "/projects/{p}/costs/change-orders/": 5,
     "/projects/{p}/costs/transactions/": 8,
-    "/projects/{p}/costs/card/": 18,
+    "/projects/{p}/costs/card/": 20,
 }
