@@ -93,6 +93,33 @@ def _today() -> date:
 # --- claims --------------------------------------------------------------------------------------
 
 
+def _register(
+    request: HttpRequest,
+    project: Project,
+    form: forms.Form,
+    create: Callable[[dict[str, Any]], HttpResponse],
+    items: Any,
+    link: str,
+) -> HttpResponse:
+    """A list of claims or payables, each with what the ledger settled on it, and its form."""
+    done, status = submit(request, form, create)
+    if done:
+        return done
+    page = paginate(request, items)
+    # Received on a claim is money in; paid on a payable is money out.
+    settled = ageing.settled_by(link, [obj.pk for obj in page], 1 if link == "claim" else -1)
+    return _page(
+        request,
+        f"funds/{link}_list.html",
+        project,
+        f"{link}s",
+        status=status,
+        form=form,
+        page=page,
+        rows=[(obj, settled.get(obj.pk, ZERO)) for obj in page],
+    )
+
+
 @login_required
 def claim_list(request: HttpRequest, project_id: int) -> HttpResponse:
     project = selectors.funds_project(request.user, project_id)
@@ -120,21 +147,7 @@ def claim_list(request: HttpRequest, project_id: int) -> HttpResponse:
         )
         return redirect("funds:claim_detail", project_id=project.pk, claim_id=claim.pk)
 
-    done, status = submit(request, form, create)
-    if done:
-        return done
-    page = paginate(request, selectors.claim_list(project))
-    received = ageing.settled_by("claim", [c.pk for c in page], 1)
-    return _page(
-        request,
-        "funds/claim_list.html",
-        project,
-        "claims",
-        status=status,
-        form=form,
-        page=page,
-        rows=[(c, received.get(c.pk, ZERO)) for c in page],
-    )
+    return _register(request, project, form, create, selectors.claim_list(project), "claim")
 
 
 def _claim(request: HttpRequest, project_id: int, claim_id: int, code: str) -> Claim:
@@ -320,21 +333,7 @@ def payable_list(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.success(request, _("Invoice %(number)s recorded.") % {"number": payable.number})
         return redirect("funds:payable_detail", project_id=project.pk, payable_id=payable.pk)
 
-    done, status = submit(request, form, create)
-    if done:
-        return done
-    page = paginate(request, selectors.payable_list(project))
-    paid = ageing.settled_by("payable", [p.pk for p in page], -1)
-    return _page(
-        request,
-        "funds/payable_list.html",
-        project,
-        "payables",
-        status=status,
-        form=form,
-        page=page,
-        rows=[(p, paid.get(p.pk, ZERO)) for p in page],
-    )
+    return _register(request, project, form, create, selectors.payable_list(project), "payable")
 
 
 def _payable(request: HttpRequest, project_id: int, payable_id: int, code: str) -> Payable:
