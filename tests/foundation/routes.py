@@ -22,6 +22,7 @@ from sitebook.labour.documents import roster_template
 from sitebook.labour.models import Ticket, Trade, Worker
 from sitebook.projects.models import RaciRow, WbsNode
 from tests.costs.routes import routes as costs_routes
+from tests.funds.routes_cashflow import routes as cashflow_routes
 from tests.schedule.routes import routes as schedule_routes
 
 Builder = Callable[[Any, Any], dict[str, Any]]
@@ -758,6 +759,7 @@ ROUTES += [
 
 ROUTES += schedule_routes(R)
 ROUTES += costs_routes(R)
+ROUTES += cashflow_routes(R)
 
 # Routes left out of the table, each with its reason.
 EXEMPT = {
