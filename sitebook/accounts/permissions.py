@@ -52,6 +52,7 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
             "costs.edit",
             "labour.view",
             "funds.view",
+            "funds.claim",
             "reports.view",
         ],
     },

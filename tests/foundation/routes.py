@@ -22,6 +22,7 @@ from sitebook.labour.documents import roster_template
 from sitebook.labour.models import Ticket, Trade, Worker
 from sitebook.projects.models import RaciRow, WbsNode
 from tests.costs.routes import routes as costs_routes
+from tests.funds.routes import routes as funds_routes
 from tests.funds.routes_cashflow import routes as cashflow_routes
 from tests.schedule.routes import routes as schedule_routes
 
@@ -78,6 +79,9 @@ class Route:
     kwargs: Builder = _none
     body: Builder = _none
     query: Callable[[Any], str] | None = None
+    # The statuses that count as allowed (a route that always refuses, e.g. editing a posted
+    # ledger entry, answers 409 to everyone who may see it).
+    ok: frozenset[int] | None = None
 
     @property
     def is_api(self) -> bool:
@@ -759,6 +763,7 @@ ROUTES += [
 
 ROUTES += schedule_routes(R)
 ROUTES += costs_routes(R)
+ROUTES += funds_routes(R)
 ROUTES += cashflow_routes(R)
 
 # Routes left out of the table, each with its reason.
