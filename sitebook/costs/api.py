@@ -40,6 +40,8 @@ from sitebook.costs.schemas import (
     ImportOut,
     LineForecastIn,
     LineForecastOut,
+    PaymentScheduleIn,
+    PaymentStageOut,
     PolicyIn,
     PolicyOut,
     ProgressIn,
@@ -216,6 +218,23 @@ def contract_update(request: HttpRequest, contract_id: int, payload: ContractPat
         actor=request.user, contract=contract, version=version, **changes
     )
     return _contract_out(updated, selectors.contract_values(contract.project), warnings)
+
+
+@router.get("/contracts/{contract_id}/payment-schedule", response=list[PaymentStageOut])
+@paginate(LimitOffsetPagination)
+def payment_schedule(request: HttpRequest, contract_id: int) -> Any:
+    return selectors.payment_stage_list(selectors.contract_get(request.user, contract_id))
+
+
+@router.put("/contracts/{contract_id}/payment-schedule", response=list[PaymentStageOut])
+def payment_schedule_set(request: HttpRequest, contract_id: int, payload: PaymentScheduleIn) -> Any:
+    contract = selectors.contract_get(request.user, contract_id)
+    return services.payment_schedule_set(
+        actor=request.user,
+        contract=contract,
+        version=payload.version,
+        stages=[stage.dict() for stage in payload.stages],
+    )
 
 
 @router.get("/contracts/{contract_id}/lines", response=list[ContractLineOut])

@@ -265,6 +265,38 @@ class Contract(BusinessModel):
         return self.kind == self.Kind.INCOME
 
 
+class PaymentStage(BusinessModel):
+    """One stage of a contract's payment schedule: a milestone or a month, with the percent
+    of the contract value due then. A contract's stages add up to 100 % (or there are none);
+    `services.payment_schedule_set` replaces them all at once."""
+
+    class Kind(models.TextChoices):
+        MILESTONE = "milestone", _("Milestone")
+        MONTH = "month", _("Month")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="payment_stages")
+    number = models.PositiveIntegerField(_("stage"))
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    #: A milestone's date, or the first day of the month.
+    due_on = models.DateField(_("due on"))
+    percent = models.DecimalField(
+        _("percent of the contract value"), max_digits=5, decimal_places=2
+    )
+
+    class Meta:
+        verbose_name = _("payment stage")
+        verbose_name_plural = _("payment stages")
+        ordering = ["contract_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="paymentstage_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.percent}%"
+
+
 class ContractLine(BusinessModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="lines")

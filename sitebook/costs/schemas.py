@@ -155,6 +155,26 @@ class ContractPatch(Schema):
     payment_terms: str | None = Field(None, max_length=5000)
 
 
+class PaymentStageIn(Schema):
+    kind: str = Field(..., description="milestone or month.")
+    due_on: date = Field(..., description="The milestone's date, or any day of the month.")
+    percent: Decimal = Field(..., description="Percent of the contract value due then.")
+    description: str = ""
+
+
+class PaymentScheduleIn(Schema):
+    version: int = Field(..., description="The contract's version you read.")
+    stages: list[PaymentStageIn] = Field(..., description="Adding up to 100, or empty.")
+
+
+class PaymentStageOut(Schema):
+    number: int
+    kind: str
+    due_on: date
+    percent: Decimal
+    description: str
+
+
 class ContractOut(Schema):
     id: int
     project_id: int

@@ -27,6 +27,7 @@ from sitebook.costs.models import (
     CostTransaction,
     EvmSnapshot,
     LineForecast,
+    PaymentStage,
     ProgressEntry,
 )
 from sitebook.costs.money import ZERO, allocate, fen_sum, from_fen, to_fen
@@ -120,6 +121,10 @@ def contract_values(project: Project) -> dict[int, tuple[Decimal, Decimal]]:
 
 def contract_line_list(contract: Contract) -> QuerySet[ContractLine]:
     return ContractLine.objects.filter(contract=contract).select_related("cost_code").order_by("id")
+
+
+def payment_stage_list(contract: Contract) -> QuerySet[PaymentStage]:
+    return PaymentStage.objects.filter(contract=contract).order_by("number")
 
 
 def change_order_list(project: Project) -> QuerySet[ChangeOrder]:

@@ -48,6 +48,7 @@ from sitebook.costs.models import (
     CostTransaction,
     EvmSnapshot,
     LineForecast,
+    PaymentStage,
     ProgressEntry,
 )
 from sitebook.costs.money import line_amount
@@ -521,6 +522,83 @@ def _open_contract(contract: Contract) -> None:
             % {"code": contract.code},
             [{"field": "contract", "message": _("The contract is closed.")}],
         )
+
+
+@service
+def payment_schedule_set(
+    *, actor: Any, contract: Contract, stages: list[dict[str, Any]], version: int
+) -> list[PaymentStage]:
+    """Replace a contract's payment schedule: milestones (a date and what must be reached)
+    and months (the first day of the month is kept), each with the percent of the contract
+    value due then; together exactly 100 %, or no stages at all. `version` is the
+    contract's; the change bumps it. A closed contract's schedule is final (409).
+    """
+    access.require(actor, "costs.edit", contract.project)
+    rows: list[PaymentStage] = []
+    seen: set[tuple[str, date]] = set()
+    total = ZERO
+    for i, stage in enumerate(stages):
+        where = f"stages.{i + 1}"
+        kind = stage.get("kind") or ""
+        if kind not in PaymentStage.Kind.values:
+            raise InvalidInput.field(
+                where, _("Stage %(n)d: choose milestone or month.") % {"n": i + 1}
+            )
+        due_on = stage.get("due_on")
+        if not isinstance(due_on, date):
+            raise InvalidInput.field(where, _("Stage %(n)d: enter the date.") % {"n": i + 1})
+        description = (stage.get("description") or "").strip()
+        if kind == PaymentStage.Kind.MONTH:
+            due_on = due_on.replace(day=1)
+        elif not description:
+            raise InvalidInput.field(
+                where, _("Stage %(n)d: describe the milestone.") % {"n": i + 1}
+            )
+        if (kind, due_on) in seen and kind == PaymentStage.Kind.MONTH:
+            raise InvalidInput.field(
+                where, _("Stage %(n)d: this month is already in the schedule.") % {"n": i + 1}
+            )
+        seen.add((kind, due_on))
+        percent = stage.get("percent")
+        if not isinstance(percent, Decimal) or not (0 < percent <= 100):
+            raise InvalidInput.field(
+                where, _("Stage %(n)d: enter a percentage above 0 and up to 100.") % {"n": i + 1}
+            )
+        total += percent
+        rows.append(
+            PaymentStage(
+                organisation_id=contract.organisation_id,
+                project_id=contract.project_id,
+                contract=contract,
+                number=i + 1,
+                kind=kind,
+                description=description,
+                due_on=due_on,
+                percent=percent,
+            )
+        )
+    if rows and total != 100:
+        raise InvalidInput.field(
+            "stages",
+            _("The stages add up to %(total)s %%; they must add up to 100 %%.")
+            % {"total": format(total.normalize(), "f")},
+        )
+    with transaction.atomic():
+        locked = lock_for_update(contract, version=version)
+        if locked.status == Contract.Status.CLOSED:
+            raise Conflict(
+                _("Contract %(code)s is closed; its payment schedule is final.")
+                % {"code": locked.code},
+                [{"field": "contract", "message": _("The contract is closed.")}],
+            )
+        for old in PaymentStage.objects.filter(contract=locked):
+            old.delete()
+        for row in rows:
+            row.contract = locked
+            validate(row)
+            row.save()
+        apply_changes(locked, {}, version=None)
+    return rows
 
 
 @service

@@ -356,6 +356,36 @@ def contracts(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
+def _stages(text: str) -> list[dict[str, Any]]:
+    """Payment stages typed one per line: `date; percent; milestone` or `YYYY-MM; percent`."""
+    out: list[dict[str, Any]] = []
+    for n, raw in enumerate((t for t in text.splitlines() if t.strip()), start=1):
+        parts = [p.strip() for p in raw.replace("；", ";").split(";")]
+        when = parts[0]
+        month = len(when) == 7
+        try:
+            due_on = date.fromisoformat(f"{when}-01" if month else when)
+            percent = Decimal(parts[1].rstrip("%").strip()) if len(parts) > 1 else None
+        except (ValueError, InvalidOperation) as exc:
+            raise InvalidInput.field(
+                "stages",
+                _(
+                    "Line %(n)d: write a date (YYYY-MM-DD) or a month (YYYY-MM), a percent and, "
+                    "for a milestone, what it is, separated by semicolons."
+                )
+                % {"n": n},
+            ) from exc
+        out.append(
+            {
+                "kind": "month" if month else "milestone",
+                "due_on": due_on,
+                "percent": percent,
+                "description": ";".join(parts[2:]),
+            }
+        )
+    return out
+
+
 @login_required
 def contract_detail(request: HttpRequest, project_id: int, contract_id: int) -> HttpResponse:
     contract = selectors.contract_get(request.user, contract_id)
@@ -377,6 +407,13 @@ def contract_detail(request: HttpRequest, project_id: int, contract_id: int) -> 
                     cost_code_id=_int(request.POST, "cost_code_id"),
                 )
                 _show(request, warnings)
+            elif action == "schedule":
+                services.payment_schedule_set(
+                    actor=request.user,
+                    contract=contract,
+                    version=_int(request.POST, "version") or 0,
+                    stages=_stages(request.POST.get("stages", "")),
+                )
             elif action == "change_order":
                 services.change_order_create(
                     actor=request.user,
@@ -418,6 +455,7 @@ def contract_detail(request: HttpRequest, project_id: int, contract_id: int) -> 
         current=original + changes,
         codes=selectors.cost_code_list(project),
         co_kinds=ChangeOrder.Kind.choices,
+        stages=selectors.payment_stage_list(contract),
         status=status,
     )
 

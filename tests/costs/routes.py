@@ -29,6 +29,16 @@ def _contract(w: Any) -> Contract:
     )[0]
 
 
+def _scheduled(w: Any) -> Contract:
+    """An open contract of its own, so no other route closes it before its schedule is set."""
+    return Contract.objects.get_or_create(
+        organisation=w.org,
+        project=w.project,
+        code="R-PS",
+        defaults={"kind": "income", "title": "施工总承包合同", "counterparty": "建设单位"},
+    )[0]
+
+
 def _line(w: Any) -> dict[str, Any]:
     """A line of the current budget (item code R-LINE); the path of its forecast."""
     revision = BudgetRevision.objects.filter(project=w.project, is_current=True).first()
@@ -306,6 +316,32 @@ def routes(R: Any) -> list[Any]:  # noqa: N803  (the table's own constructor)
             E,
             lambda w, u: {"contract_id": _contract(w).pk},
             body=lambda w, u: {"version": _contract(w).version, "status": "active"},
+        ),
+        R(
+            "api:payment_schedule",
+            "GET",
+            "project",
+            V,
+            lambda w, u: {"contract_id": _scheduled(w).pk},
+        ),
+        R(
+            "api:payment_schedule_set",
+            "PUT",
+            "project",
+            E,
+            lambda w, u: {"contract_id": _scheduled(w).pk},
+            body=lambda w, u: {
+                "version": _scheduled(w).version,
+                "stages": [
+                    {"kind": "month", "due_on": "2026-07-01", "percent": "40"},
+                    {
+                        "kind": "milestone",
+                        "due_on": "2026-09-30",
+                        "percent": "60",
+                        "description": "竣工验收",
+                    },
+                ],
+            },
         ),
         R(
             "api:contract_line_list",
