@@ -331,6 +331,18 @@ def forecast_flows(forecasts: Iterable[Forecast]) -> list[tuple[str, dt.date, De
     return [(f.kind, m.month, m.cash) for f in forecasts for m in f.months if m.cash]
 
 
+def _fen_int(value: Decimal) -> int:
+    return int(to_fen(value) * 100)
+
+
+def _ratio_fen(numerator: int, denominator: int) -> int:
+    """numerator / denominator (denominator > 0) rounded half-up (away from zero), integers."""
+    whole, rest = divmod(abs(numerator), denominator)
+    if 2 * rest >= denominator:
+        whole += 1
+    return -whole if numerator < 0 else whole
+
+
 def spread_like(
     value: Decimal, curve: Sequence[tuple[dt.date, Decimal]]
 ) -> list[tuple[dt.date, Decimal]]:
@@ -338,16 +350,18 @@ def spread_like(
 
     `curve` holds (month, cumulative amount at its end), non-decreasing. Month m gets
     round(value x curve_m / curve_last) - round(value x curve_(m-1) / curve_last), so the
-    months add up to `value` exactly. A flat (all-zero) curve spreads nothing.
+    months add up to `value` exactly. A flat (all-zero) curve spreads nothing. Integer fen
+    arithmetic throughout (it runs for every contract line).
     """
     if not curve or not curve[-1][1]:
         return []
-    total = Fraction(curve[-1][1])
+    total = _fen_int(curve[-1][1])
+    amount = _fen_int(value)
     out = []
-    before = ZERO
+    before = 0
     for day, cumulative in curve:
-        now = fen(Fraction(value) * Fraction(cumulative) / total)
+        now = _ratio_fen(amount * _fen_int(cumulative), total)
         if now != before:
-            out.append((day, now - before))
+            out.append((day, Decimal(now - before).scaleb(-2)))
         before = now
     return out

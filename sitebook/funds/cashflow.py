@@ -113,12 +113,27 @@ def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
     return [engine.month_end(m) for m in engine.months_between(first, last)]
 
 
-def _curve(items: list[SpreadItem], ends: list[dt.date]) -> Curve:
-    """Cumulative planned value at each month end, as (first day of month, amount)."""
+def _curve(items: list[SpreadItem]) -> Curve:
+    """Cumulative planned value at each month end from the items' first month to their last,
+    as (first day of month): before it nothing is planned, after it everything."""
     if not items:
         return []
+    ends = _month_ends(min(i.start for i in items), max(i.finish for i in items))
     values = pv_curve(items, ends)[1:]
     return [(engine.month_start(end), v) for end, v in zip(ends, values, strict=True)]
+
+
+def _sum_curves(curves: list[Curve]) -> Curve:
+    """Curves added month by month, each held at its last value after its end."""
+    months = sorted({m for curve in curves for m, _v in curve})
+    total: dict[dt.date, Decimal] = dict.fromkeys(months, ZERO)
+    for curve in curves:
+        at = dict(curve)
+        value = ZERO
+        for month in months:
+            value = at.get(month, value)
+            total[month] += value
+    return list(total.items())
 
 
 class _Spreader:
@@ -138,25 +153,30 @@ class _Spreader:
         self.items: dict[int, list[SpreadItem]] = {
             cc.pk: spread_items([cc], budgets, start, max(start, finish), plan) for cc in budgeted
         }
-        every = [i for items in self.items.values() for i in items]
-        if every:
-            first = min(i.start for i in every)
-            last = max(i.finish for i in every)
-        elif project.start_date and project.finish_date:
-            first, last = project.start_date, max(project.start_date, project.finish_date)
-            every = [SpreadItem(Decimal(1), first, last, LINEAR)]
-        else:
-            first = last = None
-        self.ends = _month_ends(first, last) if first and last else []
-        self.project_curve = _curve(every, self.ends)
         self.code_curves: dict[int, Curve] = {}
+        self._project_curve: Curve | None = None
 
     def curve(self, cost_code_id: int | None) -> Curve:
+        """A budgeted cost code's planned value by month; else the whole project's."""
         if cost_code_id is None or cost_code_id not in self.items:
-            return self.project_curve
+            return self.project_curve()
         if cost_code_id not in self.code_curves:
-            self.code_curves[cost_code_id] = _curve(self.items[cost_code_id], self.ends)
+            self.code_curves[cost_code_id] = _curve(self.items[cost_code_id])
         return self.code_curves[cost_code_id]
+
+    def project_curve(self) -> Curve:
+        """The sum of the cost codes' curves; with no budget, even over the project's dates."""
+        if self._project_curve is None:
+            if self.items:
+                curves = [self.curve(cc_id) for cc_id in self.items]
+                self._project_curve = _sum_curves(curves)
+            elif self.project.start_date and self.project.finish_date:
+                first = self.project.start_date
+                last = max(first, self.project.finish_date)
+                self._project_curve = _curve([SpreadItem(Decimal(1), first, last, LINEAR)])
+            else:
+                self._project_curve = []
+        return self._project_curve
 
 
 def _terms(contract: Contract, own: ContractTerms | None, policy: FundsPolicy | None) -> Any:
@@ -192,14 +212,16 @@ def contract_forecasts(projects: list[Project]) -> list[ContractForecast]:
         .values_list("cost_code_id", "s")
     }
     contracts: dict[int, Contract] = {}
-    parts: dict[int, list[tuple[int | None, Decimal]]] = {}
+    # {contract: {cost code (None: none): its lines and approved changes summed}}
+    parts: dict[int, dict[int | None, Decimal]] = {}
     lines = ContractLine.objects.filter(project_id__in=ids, contract__status__in=COMMITTED)
     orders = ChangeOrder.objects.filter(
         project_id__in=ids, status=ChangeOrder.Status.APPROVED, contract__status__in=COMMITTED
     )
     for row in [*lines.select_related("contract"), *orders.select_related("contract")]:
         contracts.setdefault(row.contract_id, row.contract)
-        parts.setdefault(row.contract_id, []).append((row.cost_code_id, row.amount))
+        by_code = parts.setdefault(row.contract_id, {})
+        by_code[row.cost_code_id] = by_code.get(row.cost_code_id, ZERO) + row.amount
     if not contracts:
         return []
     own = {t.contract_id: t for t in ContractTerms.objects.filter(contract_id__in=contracts)}
@@ -219,7 +241,7 @@ def contract_forecasts(projects: list[Project]) -> list[ContractForecast]:
         spreader = spreaders[project.pk]
         terms = _terms(contract, own.get(contract.pk), policies.get(project.organisation_id))
         work: list[tuple[dt.date, Decimal]] = []
-        for cost_code_id, amount in parts[contract.pk]:
+        for cost_code_id, amount in parts[contract.pk].items():
             work += engine.spread_like(amount, spreader.curve(cost_code_id))
         if not work:
             out.append(ContractForecast(contract, terms, None, NO_PLAN))

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from sitebook.costs import services as costs
 from sitebook.demo.data import load_demo
 from sitebook.funds.cashflow import project_cashflow
 from tests.conftest import ApiClient, OrgWorld
@@ -88,6 +89,24 @@ def test_company_page_lists_only_visible_projects(world_a: OrgWorld, world_b: Or
     assert world_a.project.code in text and world_b.project.code not in text
     assert "500,000.00" in text  # world A's forecast in, not A + B's 1,000,000
     assert "1,000,000.00" not in text
+    zh = _web(world_a.admin, "zh-hans").get(reverse("funds_cashflow_company")).content.decode()
+    assert "您可查看资金的 1 个项目的预测与实际" in zh and "公司现金流" in zh
+
+
+def test_a_contract_that_cannot_be_forecast_is_named(world_a: OrgWorld) -> None:
+    site = build_site(world_a)
+    sub = site["sub"]
+    sub.refresh_from_db()
+    costs.contract_update(
+        actor=world_a.admin,
+        contract=sub,
+        version=sub.version,
+        advance_percent=D("50"),
+        retention_percent=D("50"),
+    )
+    url = reverse("funds:cashflow", kwargs={"project_id": world_a.project.pk})
+    zh = _web(world_a.admin, "zh-hans").get(url).content.decode()
+    assert "合同 FB-1 未计入预测" in zh and "预付款与质保金比例之和超过进度款支付比例" in zh
 
 
 def test_page_and_api_queries_do_not_grow_with_contracts(world_a: OrgWorld) -> None:
