@@ -231,16 +231,21 @@ def test_project_cashflow_months_forecast_and_actual(
     assert flow.rows[-1].forecast_cumulative == D(400000)
 
 
-def test_bad_terms_are_named_not_a_crash(world_a: OrgWorld, site: dict[str, Any]) -> None:
+def spoil_subcontract_terms(world: OrgWorld, site: dict[str, Any]) -> None:
+    """Advance 50 % and retention 50 % on FB-1: more than its 90 % payments can carry."""
     sub = site["sub"]
     sub.refresh_from_db()
     costs.contract_update(
-        actor=world_a.admin,
+        actor=world.admin,
         contract=sub,
         version=sub.version,
         advance_percent=D("50"),
         retention_percent=D("50"),
     )
+
+
+def test_bad_terms_are_named_not_a_crash(world_a: OrgWorld, site: dict[str, Any]) -> None:
+    spoil_subcontract_terms(world_a, site)
     forecasts = {f.contract.code: f for f in contract_forecasts([world_a.project])}
     assert forecasts["FB-1"].forecast is None and forecasts["FB-1"].problem == "advance_percent"
     assert forecasts["HT-1"].forecast is not None

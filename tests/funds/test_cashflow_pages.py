@@ -13,12 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from sitebook.costs import services as costs
 from sitebook.demo.data import load_demo
 from sitebook.funds.cashflow import project_cashflow
 from tests.conftest import ApiClient, OrgWorld
 
-from .test_cashflow import _contract, build_site
+from .test_cashflow import _contract, build_site, spoil_subcontract_terms
 
 D = Decimal
 
@@ -94,16 +93,7 @@ def test_company_page_lists_only_visible_projects(world_a: OrgWorld, world_b: Or
 
 
 def test_a_contract_that_cannot_be_forecast_is_named(world_a: OrgWorld) -> None:
-    site = build_site(world_a)
-    sub = site["sub"]
-    sub.refresh_from_db()
-    costs.contract_update(
-        actor=world_a.admin,
-        contract=sub,
-        version=sub.version,
-        advance_percent=D("50"),
-        retention_percent=D("50"),
-    )
+    spoil_subcontract_terms(world_a, build_site(world_a))
     url = reverse("funds:cashflow", kwargs={"project_id": world_a.project.pk})
     zh = _web(world_a.admin, "zh-hans").get(url).content.decode()
     assert "合同 FB-1 未计入预测" in zh and "预付款与质保金比例之和超过进度款支付比例" in zh
