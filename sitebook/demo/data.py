@@ -14,6 +14,7 @@ from sitebook.accounts.models import Organisation, Role, User
 from sitebook.accounts.services import membership_add, organisation_create, user_create
 from sitebook.core.context import acting
 from sitebook.costs import demo as costs_demo
+from sitebook.funds import demo as funds_demo
 from sitebook.labour import demo as labour_demo
 from sitebook.projects import services as projects
 from sitebook.projects.models import Project
@@ -159,4 +160,6 @@ def load_demo() -> Project | None:
             # Costs before labour: approved day-labour tickets post to the cost codes it makes.
             costs_demo.load(admin=admin, project=project, wbs=nodes)
             labour_demo.load(admin=admin, foreman=users["foreman"], pm=users["pm"], project=project)
+            # Funds last: claims pick up the accepted day-labour tickets.
+            funds_demo.load(admin=admin, project=project)
     return project
