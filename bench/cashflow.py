@@ -2,6 +2,7 @@
 
 Usage: python bench/cashflow.py [--database sqlite|postgres://...] [--codes 300]
        [--contracts 60] [--lines 20] [--entries 20000]
+(for PostgreSQL, create an empty database first: createdb sitebook_bench_cashflow)
 
 Loads (bulk inserts: the load is not measured) a project of `--codes` cost codes with
 planned dates spread over three years and a budget line each, `--contracts` contracts in
