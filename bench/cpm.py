@@ -145,36 +145,44 @@ def networkx_passes(
     finish = max(df.values())
     ls: dict[int, int] = {}
     lf: dict[int, int] = {}
+    # The late moments predecessors read (cpm_core's read_start / read_finish).
+    rs: dict[int, int] = {}
+    rf: dict[int, int] = {}
     tf: dict[int, int] = {}
     ff: dict[int, int] = {}
     for i in reversed(order):
         c = cals[act_cal[i]]
         d = dur[i]
         bw, bm = (c.ordinal(finish), finish) if g.out_degree(i) == 0 else (1 << 60, 0)
+        bfin = g.out_degree(i) == 0  # the binding bound is on the finish side
         sw, sm = 1 << 60, 0
         slack = c.ordinal(finish) if g.out_degree(i) == 0 else 1 << 60
         for _, s, e in g.out_edges(i, data=True):
-            t, te = (ls[s], ds[s]) if e["kind"] in (FS, SS) else (lf[s], df[s])
+            t, te = (rs[s], ds[s]) if e["kind"] in (FS, SS) else (rf[s], df[s])
             if e["lag"]:
                 lc = e["cal"]
-                back = lc.start_at if e["lag"] > 0 else lc.finish_at
-                t = back(lc.ordinal(t) - e["lag"])
-                te = back(lc.ordinal(te) - e["lag"])
+                t = lc.start_at(lc.ordinal(t) - e["lag"])
+                te = lc.start_at(lc.ordinal(te) - e["lag"])
             w, we = c.ordinal(t), c.ordinal(te)
             if e["kind"] in (SS, SF):
                 if (w, t) < (sw, sm):
                     sw, sm = w, t
                 w, we = w + d, we + d
-            if (w, t) < (bw, bm):
-                bw, bm = w, t
+                if (w, t) < (bw, bm):
+                    bw, bm, bfin = w, t, False
+            elif (w, t) < (bw, bm):
+                bw, bm, bfin = w, t, True
             slack = min(slack, we)
         if d == 0:
             ls[i] = lf[i] = c.normalize_back(bm) if start_ms[i] else c.finish_at(bw)
+            rs[i] = rf[i] = bm
         else:
             ls[i] = c.start_at(bw - d)
             if sw == bw - d:
                 ls[i] = min(ls[i], c.normalize_back(sm))
             lf[i] = c.finish_at(bw)
+            rs[i] = ls[i]
+            rf[i] = bm if bfin else c.start_at(bw)
         tf[i] = bw - ef[i]
         ff[i] = max(0, slack - ef[i])
     t2 = time.perf_counter()

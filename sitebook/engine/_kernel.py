@@ -230,7 +230,7 @@ def passes(
     n: int, st: Any,
     in_ptr: Any, inl: Any, out_ptr: Any, outl: Any,
     b: Any, data_date: int, anchor: int, bound_all: int,
-    tf: Any, ff: Any, work: Any,
+    tf: Any, ff: Any, late: Any, work: Any,
 ) -> int:  # fmt: skip
     """Forward pass, backward pass, total and free float over positions 0..n-1 in topological
     order; returns the project finish (absolute minutes).
@@ -239,12 +239,16 @@ def passes(
     start milestone (else + 0: its early date is in start form, its late date keeps the
     binding bound's moment), `DUR` = duration in working minutes (0 for milestones).
     Outputs: `EF` the early finish ordinal on the activity's calendar (the early start ordinal
-    is EF - DUR), `DS`/`DF` early start/finish moments, `LS`/`LF` late start/finish moments,
-    `LW` the late finish ordinal; `tf`/`ff` total/free float (working minutes). Total float
-    is LW - EF: with start and finish ordinals DUR apart, finish, start and smallest float
-    are the same number. `anchor` < 0 means late dates of open ends hang off the project
-    finish, otherwise off `anchor`; `bound_all` = 1 bounds every late finish by it (MS
-    Project). `work` holds 2 * (number of calendars) integers.
+    is EF - DUR), `DS`/`DF` early start/finish moments, `LS`/`LF` the late start/finish
+    moments predecessors read (as cpm_core's `read_start`/`read_finish`: the binding bound's
+    own moment on the finish side, and on both sides of a milestone; after a start-side
+    bound, the latest moment of the late finish's working minute), `LW` the late finish
+    ordinal; `late` the late finish shown (on the activity's calendar; a milestone's late
+    start is the same moment, a task's is `LS`); `tf`/`ff` total/free float (working
+    minutes). Total float is LW - EF: with start and finish ordinals DUR apart, finish,
+    start and smallest float are the same number. `anchor` < 0 means late dates of open
+    ends hang off the project finish, otherwise off `anchor`; `bound_all` = 1 bounds every
+    late finish by it (MS Project). `work` holds 2 * (number of calendars) integers.
 
     A link without lag between activities on the same calendar needs no calendar lookup: the
     ordinal of an early or late moment on its own calendar is the ordinal stored with it.
@@ -334,6 +338,8 @@ def passes(
         slack = POS
         sw = POS
         sm = 0
+        # Whether the binding bound is on the finish side (FS/FF links, the anchor).
+        bfin = bw < POS
         for q in range(first, last):
             lq = q * LROW
             sr = outl[lq] * ROW
@@ -351,12 +357,11 @@ def passes(
                 we = st[sr + EF]
             if lag != 0 or (st[sr + CAL] >> 1) != c:
                 lc = outl[lq + 3]
-                if lag > 0:  # earlier lands on the start of working time, later on its end
+                # Backward through a lag lands on the latest moment of the working minute
+                # reached, whatever its sign (cpm_core's `lag_moment`).
+                if lag != 0:
                     t = start_at(b, lc, ordinal(b, lc, t) - lag)
                     te = start_at(b, lc, ordinal(b, lc, te) - lag)
-                elif lag < 0:
-                    t = finish_at(b, lc, ordinal(b, lc, t) - lag)
-                    te = finish_at(b, lc, ordinal(b, lc, te) - lag)
                 w = ordinal(b, c, t)
                 we = ordinal(b, c, te)
             if kind in (SS, SF):
@@ -366,16 +371,21 @@ def passes(
                     sm = t
                 w += d
                 we += d
-            if w < bw or (w == bw and t < bm):
+                if w < bw or (w == bw and t < bm):
+                    bw = w
+                    bm = t
+                    bfin = False
+            elif w < bw or (w == bw and t < bm):
                 bw = w
                 bm = t
+                bfin = True
             if we < slack:
                 slack = we
         st[row + LW] = bw
         if d == 0:
-            m0 = normalize_back(b, c, bm) if c2 & 1 else finish_at(b, c, bw)
-            st[row + LS] = m0
-            st[row + LF] = m0
+            late[i] = normalize_back(b, c, bm) if c2 & 1 else finish_at(b, c, bw)
+            st[row + LS] = bm
+            st[row + LF] = bm
         else:
             m0 = start_at(b, c, bw - d)
             if sw == bw - d:
@@ -383,7 +393,9 @@ def passes(
                 if m1 < m0:
                     m0 = m1
             st[row + LS] = m0
-            st[row + LF] = finish_at(b, c, bw)
+            m1 = finish_at(b, c, bw)
+            late[i] = m1
+            st[row + LF] = bm if bfin else start_at(b, c, bw)
         tf[i] = bw - ef_i
         if first == last:
             slack = ordinal(b, c, finish)

@@ -220,9 +220,13 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             return t
         lc = row.lag_cal if row.lag_cal is not None else h24
         w = lc.ordinal(t) + sign * lag
-        # Moving later lands on the end of working time (17:00), moving earlier on its
-        # start (08:00), whichever pass: P6 shows an FF -72 h finish as Monday 08:00.
-        return lc.finish_at(w) if sign * lag > 0 else lc.start_at(w)
+        # Forward, a lag lands on the end of working time (17:00), a lead on its start
+        # (08:00): P6 shows an FF -72 h finish as Monday 08:00. Backward (late dates, free
+        # float) both land on the latest moment of the working minute reached (Monday 08:00,
+        # not Friday 17:00): a predecessor on another calendar reads that moment, and an
+        # earlier one of the same working minute may fall before the predecessor's own early
+        # finish (a Saturday on its calendar: float -600 without any constraint).
+        return lc.finish_at(w) if sign > 0 and lag > 0 else lc.start_at(w)
 
     for i in order:
         a = acts[i]
@@ -371,6 +375,11 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
     lf = [0] * n
     late_start = [0] * n
     late_finish = [0] * n
+    # The late moments an activity's predecessors read (P6 converts them onto each
+    # predecessor's calendar): the late dates shown, except where those snap a bound from the
+    # logic back onto the activity's own calendar (see `from_logic` below).
+    read_start = [0] * n
+    read_finish = [0] * n
     for i in reversed(order):
         a = acts[i]
         c = cal[i]
@@ -383,16 +392,19 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
         # binds, P6 keeps its moment as the late start (a Saturday start on a 7-day successor
         # is Friday 17:00 here, not Monday 08:00).
         sw, sm = _POS, 0
+        # Whether the binding bound comes from the logic (a successor or the project finish),
+        # not from a constraint date.
+        from_logic = False
 
-        def bound(w: int, t: int) -> None:
-            nonlocal bw, bm
+        def bound(w: int, t: int, logic: bool = False) -> None:
+            nonlocal bw, bm, from_logic
             if w < bw or (w == bw and t < bm):
-                bw, bm = w, t
+                bw, bm, from_logic = w, t, logic
 
         # A level-of-effort successor never drives its predecessors (P6): skip such links.
         driving = [row for row in succs[i] if acts[row.succ].type is not _LOE]
         if not driving or options.late_finish_by_project_finish:
-            bound(c.ordinal(late_anchor), late_anchor)
+            bound(c.ordinal(late_anchor), late_anchor, True)
         # Progress override: a started activity's start-end lags run from its actual start
         # (see the forward pass) and its remaining late start keeps the same distance from
         # that late "actual" start (P6 23.12; P6 8.1 under retained logic does not).
@@ -408,19 +420,22 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             s = row.succ
             if options.progress_override and _link_spent(acts[s], row.kind):
                 continue
-            t = late_start[s] if row.kind == FS or row.kind == SS else late_finish[s]
-            if not complete:
+            if complete:
                 # A finished activity's lags are spent: P6 bounds its late dates by its
-                # successors' without them (HS2 KM-CM-1010, FS +2,072 h to unstarted work).
+                # successors' without them (HS2 KM-CM-1010, FS +2,072 h to unstarted work),
+                # and by the late dates they show (HS2 P1EWCC-PWP01-7300).
+                t = late_start[s] if row.kind == FS or row.kind == SS else late_finish[s]
+            else:
+                t = read_start[s] if row.kind == FS or row.kind == SS else read_finish[s]
                 t = lag_moment(row, t, -1)
             w = c.ordinal(t)
             if row.kind == FS or row.kind == FF:
-                bound(w, t)
+                bound(w, t, True)
             else:
                 if from_actual:
                     w += from_actual
                     t = c.start_at(w)
-                bound(w + d, t)
+                bound(w + d, t, True)
                 if w < sw or (w == sw and t < sm):
                     sw, sm = w, t
         if not complete:
@@ -457,6 +472,21 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             if sw == ls[i] and not complete:
                 late_start[i] = min(late_start[i], c.normalize_back(sm))
             late_finish[i] = c.finish_at(lf[i])
+        read_start[i], read_finish[i] = late_start[i], late_finish[i]
+        if from_logic and not complete and c.ordinal(bm) == bw:
+            # The binding bound is a successor's late moment (or the project finish) on the
+            # finish side. Shown on this activity's calendar it snaps back to the previous
+            # working end (a finish milestone's Friday 17:00 for a Monday 08:00 bound), but
+            # predecessors read the bound itself: a predecessor that works on Saturday may
+            # finish then without delaying anything, so its late finish is not the Friday.
+            read_finish[i] = bm
+            if d == 0:
+                read_start[i] = bm
+        elif from_logic and not complete:
+            # A start-side bound (SS/SF successor) binds: the late finish is that start plus
+            # the duration; predecessors read the latest moment of its working minute (a
+            # night shift's Monday 22:00, not the 06:00 it shows), as they would read a bound.
+            read_finish[i] = c.start_at(bw)
 
     # A level-of-effort activity starts late when its start-side predecessors do, whatever
     # its own span (P6): its late start is theirs, its late finish its successors' bound.

@@ -391,7 +391,8 @@ def compile_network(
 class PassResult:
     """Kernel output per topological position (see `_kernel.passes`): ordinals on each
     activity's calendar (`es`, `ef`, `lw` = late finish), moments in absolute minutes
-    (`ds`, `df` early, `ls`, `lf` late), floats in working minutes, the project finish."""
+    (`ds`, `df` early, `ls`, `lf` the late dates shown), floats in working minutes, the
+    project finish."""
 
     finish: int
     es: I64
@@ -417,7 +418,7 @@ def run_passes(
     """Forward, backward and float over a compiled network (times in absolute minutes).
 
     The passes write into `net.st` (one network, one run at a time); the result's arrays are
-    views of it until the next run.
+    views of it until the next run (`ls` is a new array).
     """
     k = kernel(jit)
     n = net.n
@@ -427,22 +428,27 @@ def run_passes(
     if jit:
         tf: Any = np.empty(n, np.int64)
         ff: Any = np.empty(n, np.int64)
+        late: Any = np.empty(n, np.int64)
         work = np.empty(2 * int(b[_kernel.NCAL]), np.int64)
     else:
-        tf, ff = [0] * n, [0] * n
+        tf, ff, late = [0] * n, [0] * n, [0] * n
         work = [0] * (2 * int(b[_kernel.NCAL]))
         b = b.tolist()
-    finish = k.passes(*net.args(), b, data_date, anchor, int(bound_all), tf, ff, work)
+    finish = k.passes(*net.args(), b, data_date, anchor, int(bound_all), tf, ff, late, work)
     st = np.asarray(net.st, dtype=np.int64).reshape(n, _kernel.ROW)
     ef = st[:, _kernel.EF]
+    dur = st[:, _kernel.DUR]
+    lf = np.asarray(late, dtype=np.int64)
     return PassResult(
         int(finish),
-        ef - st[:, _kernel.DUR],
+        ef - dur,
         ef,
         st[:, _kernel.DS],
         st[:, _kernel.DF],
-        st[:, _kernel.LS],
-        st[:, _kernel.LF],
+        # A milestone shows one late moment; a task's late start is the one its
+        # predecessors read.
+        np.where(dur == 0, lf, st[:, _kernel.LS]),
+        lf,
         st[:, _kernel.LW],
         np.asarray(tf, dtype=np.int64),
         np.asarray(ff, dtype=np.int64),
