@@ -24,6 +24,7 @@ from sitebook.projects.models import RaciRow, WbsNode
 from tests.costs.routes import routes as costs_routes
 from tests.funds.routes import routes as funds_routes
 from tests.funds.routes_cashflow import routes as cashflow_routes
+from tests.funds.routes_pages import routes as funds_pages_routes
 from tests.schedule.routes import routes as schedule_routes
 
 Builder = Callable[[Any, Any], dict[str, Any]]
@@ -765,6 +766,7 @@ ROUTES += schedule_routes(R)
 ROUTES += costs_routes(R)
 ROUTES += funds_routes(R)
 ROUTES += cashflow_routes(R)
+ROUTES += funds_pages_routes(R)
 
 # Routes left out of the table, each with its reason.
 EXEMPT = {
