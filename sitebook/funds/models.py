@@ -339,10 +339,31 @@ class PaymentRequest(BusinessModel):
         constraints = [_positive("payreq_amount_gt_0")]
 
 
-class Payment(BusinessModel):
-    """The one payment of an approved payment request; posts an outgoing ledger entry."""
+class Movement(BusinessModel):
+    """Money that moved on a date: what receipts, payments, advances and releases share."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ContractMovement(Movement):
+    """An advance or a retention release: in on the income contract, out on the others."""
+
+    direction = models.CharField(_("direction"), max_length=3)
+
+    class Meta:
+        abstract = True
+
+
+class Payment(Movement):
+    """The one payment of an approved payment request; posts an outgoing ledger entry."""
+
     request = models.OneToOneField(
         PaymentRequest,
         on_delete=models.PROTECT,
@@ -351,10 +372,6 @@ class Payment(BusinessModel):
     )
     payable = models.ForeignKey(Payable, on_delete=models.PROTECT, related_name="payments")
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
-    date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
-    currency = models.CharField(_("currency"), max_length=3)
-    reference = models.CharField(_("reference"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -363,17 +380,12 @@ class Payment(BusinessModel):
         constraints = [_positive("payment_amount_gt_0")]
 
 
-class Receipt(BusinessModel):
+class Receipt(Movement):
     """Money received from the owner against a certified claim; posts an incoming entry."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     claim = models.ForeignKey(
         Claim, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("claim")
     )
-    date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
-    currency = models.CharField(_("currency"), max_length=3)
-    reference = models.CharField(_("reference"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("receipt")
@@ -382,18 +394,12 @@ class Receipt(BusinessModel):
         constraints = [_positive("receipt_amount_gt_0")]
 
 
-class Advance(BusinessModel):
+class Advance(ContractMovement):
     """An advance payment (预付款): received from the owner or paid to a subcontractor."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     contract = models.ForeignKey(
         Contract, on_delete=models.PROTECT, related_name="advances", verbose_name=_("contract")
     )
-    direction = models.CharField(_("direction"), max_length=3)
-    date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
-    currency = models.CharField(_("currency"), max_length=3)
-    reference = models.CharField(_("reference"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("advance")
@@ -402,21 +408,15 @@ class Advance(BusinessModel):
         constraints = [_positive("advance_amount_gt_0")]
 
 
-class RetentionRelease(BusinessModel):
+class RetentionRelease(ContractMovement):
     """Retention paid back at the end of the defects liability period (质保金返还)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     contract = models.ForeignKey(
         Contract,
         on_delete=models.PROTECT,
         related_name="retention_releases",
         verbose_name=_("contract"),
     )
-    direction = models.CharField(_("direction"), max_length=3)
-    date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
-    currency = models.CharField(_("currency"), max_length=3)
-    reference = models.CharField(_("reference"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("retention release")

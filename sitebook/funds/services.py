@@ -1058,6 +1058,46 @@ def _any_contract(project: Project, contract_id: int | None) -> Contract:
     return contract
 
 
+def _movement(
+    model: type[Advance] | type[RetentionRelease],
+    contract: Contract,
+    *,
+    direction: str,
+    day: date,
+    amount: Decimal,
+    currency: str,
+    reference: str,
+    kind: str,
+    memo: str,
+) -> Any:
+    """Record an advance or a retention release on a contract and post it to the ledger."""
+    row = model(
+        organisation_id=contract.organisation_id,
+        project_id=contract.project_id,
+        contract=contract,
+        direction=direction,
+        date=day,
+        amount=amount,
+        currency=currency,
+        reference=reference.strip()[:60],
+    )
+    validate(row)
+    row.save()
+    link = "advance" if model is Advance else "release"
+    _post(
+        project=contract.project,
+        kind=kind,
+        direction=direction,
+        amount=amount,
+        currency=currency,
+        entry_date=day,
+        contract=contract,
+        memo=memo,
+        **{link: row},
+    )
+    return row
+
+
 @service
 def advance_create(
     *,
@@ -1091,30 +1131,17 @@ def advance_create(
                     _("The advance is limited to %(pct)s%% of the contract; %(left)s is left.")
                     % {"pct": contract.advance_percent, "left": _fmt(left)},
                 )
-        advance = Advance(
-            organisation_id=project.organisation_id,
-            project=project,
-            contract=contract,
+        return _movement(
+            Advance,
+            contract,
             direction=direction,
-            date=date,
+            day=date,
             amount=amount,
             currency=cur,
-            reference=reference.strip()[:60],
-        )
-        validate(advance)
-        advance.save()
-        _post(
-            project=project,
+            reference=reference,
             kind=Kind.ADVANCE_IN if direction == IN else Kind.ADVANCE_OUT,
-            direction=direction,
-            amount=amount,
-            currency=cur,
-            entry_date=date,
-            contract=contract,
-            advance=advance,
             memo=_("Advance payment"),
         )
-    return advance
 
 
 @service
@@ -1159,30 +1186,17 @@ def retention_release_create(
                 "amount",
                 _("%(held)s of retention is held on this contract.") % {"held": _fmt(held)},
             )
-        release = RetentionRelease(
-            organisation_id=project.organisation_id,
-            project=project,
-            contract=contract,
+        return _movement(
+            RetentionRelease,
+            contract,
             direction=direction,
-            date=date,
+            day=date,
             amount=amount,
             currency=cur,
-            reference=reference.strip()[:60],
-        )
-        validate(release)
-        release.save()
-        _post(
-            project=project,
+            reference=reference,
             kind=Kind.RETENTION_IN if direction == IN else Kind.RETENTION_OUT,
-            direction=direction,
-            amount=amount,
-            currency=cur,
-            entry_date=date,
-            contract=contract,
-            release=release,
             memo=_("Retention released"),
         )
-    return release
 
 
 # --- corrections -------------------------------------------------------------------------------

@@ -93,15 +93,20 @@ def progress(f: Funds, code: str, day: date, percent: str) -> None:
     )
 
 
-def submitted_claim(f: Funds, *, end: date = date(2026, 3, 31), percent: str = "50") -> Claim:
-    progress(f, "F1", end, percent)
-    claim = services.claim_create(
-        actor=f.world.admin,
+def draft_claim(f: Funds, start: date, end: date, actor: Any = None) -> Claim:
+    """A claim of the income contract for the period, built from what is there to claim."""
+    return services.claim_create(
+        actor=actor or f.world.admin,
         project=f.world.project,
         contract_id=f.income.pk,
-        period_start=date(end.year, end.month, 1),
+        period_start=start,
         period_end=end,
     )
+
+
+def submitted_claim(f: Funds, *, end: date = date(2026, 3, 31), percent: str = "50") -> Claim:
+    progress(f, "F1", end, percent)
+    claim = draft_claim(f, date(end.year, end.month, 1), end)
     return services.claim_submit(actor=f.world.admin, claim=claim, version=claim.version)
 
 

@@ -151,13 +151,7 @@ def test_certified_within_claimed_and_retention_within_its_cap(
             end = date(2026, month, 28)
             fx.progress(f, "F1", end, str(done))
             try:
-                claim = services.claim_create(
-                    actor=f.world.admin,
-                    project=f.world.project,
-                    contract_id=f.income.pk,
-                    period_start=date(2026, month, 1),
-                    period_end=end,
-                )
+                claim = fx.draft_claim(f, date(2026, month, 1), end)
             except InvalidInput:
                 continue  # no new progress this month
             claim = services.claim_submit(actor=f.world.admin, claim=claim, version=claim.version)

@@ -50,13 +50,7 @@ def _refused(exc: Any, field: str) -> None:
 def test_claim_from_measured_progress_claims_only_the_new_work(f: fx.Funds) -> None:
     fx.progress(f, "F1", date(2026, 3, 31), "25")
     fx.progress(f, "F2", date(2026, 3, 31), "10")
-    first = services.claim_create(
-        actor=f.world.admin,
-        project=f.world.project,
-        contract_id=f.income.pk,
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-    )
+    first = fx.draft_claim(f, date(2026, 3, 1), date(2026, 3, 31))
     lines = list(first.lines.order_by("id"))
     # 25% of 1000 m3 x 400.00 and 10% of 1200 m3 x 500.00
     assert [(ln.quantity, ln.amount) for ln in lines] == [
@@ -68,13 +62,7 @@ def test_claim_from_measured_progress_claims_only_the_new_work(f: fx.Funds) -> N
     assert first.payment_ratio == D("80")
 
     fx.progress(f, "F1", date(2026, 4, 30), "40")
-    second = services.claim_create(
-        actor=f.world.admin,
-        project=f.world.project,
-        contract_id=f.income.pk,
-        period_start=date(2026, 4, 1),
-        period_end=date(2026, 4, 30),
-    )
+    second = fx.draft_claim(f, date(2026, 4, 1), date(2026, 4, 30))
     line = second.lines.get()
     assert (line.quantity_to_date, line.quantity, line.amount) == (
         D("400.0000"),
@@ -87,13 +75,7 @@ def test_claim_from_measured_progress_claims_only_the_new_work(f: fx.Funds) -> N
 def test_nothing_new_to_claim_is_refused_naming_the_period(f: fx.Funds) -> None:
     before = _counts()
     with pytest.raises(InvalidInput) as exc:
-        services.claim_create(
-            actor=f.world.admin,
-            project=f.world.project,
-            contract_id=f.income.pk,
-            period_start=date(2026, 3, 1),
-            period_end=date(2026, 3, 31),
-        )
+        fx.draft_claim(f, date(2026, 3, 1), date(2026, 3, 31))
     _refused(exc, "period_end")
     assert _counts() == before
 
@@ -105,31 +87,13 @@ def test_approved_change_order_is_claimed_once(f: fx.Funds) -> None:
     order = costs.change_order_submit(actor=f.world.admin, order=order, version=order.version)
     costs.change_order_approve(actor=f.world.admin, order=order, version=order.version)
     today = date.today()
-    claim = services.claim_create(
-        actor=f.world.admin,
-        project=f.world.project,
-        contract_id=f.income.pk,
-        period_start=today.replace(day=1),
-        period_end=today,
-    )
+    claim = fx.draft_claim(f, today.replace(day=1), today)
     assert [(ln.source, ln.amount) for ln in claim.lines.all()] == [("change_order", D("1234.50"))]
     with pytest.raises(InvalidInput):  # nothing left: the order is on claim 1
-        services.claim_create(
-            actor=f.world.admin,
-            project=f.world.project,
-            contract_id=f.income.pk,
-            period_start=today.replace(day=1),
-            period_end=today,
-        )
+        fx.draft_claim(f, today.replace(day=1), today)
     # Withdrawn, the claim gives the order back.
     services.claim_withdraw(actor=f.world.admin, claim=claim, version=claim.version)
-    again = services.claim_create(
-        actor=f.world.admin,
-        project=f.world.project,
-        contract_id=f.income.pk,
-        period_start=today.replace(day=1),
-        period_end=today,
-    )
+    again = fx.draft_claim(f, today.replace(day=1), today)
     assert again.claimed_amount == D("1234.50")
 
 
@@ -203,13 +167,7 @@ def test_retention_stops_at_the_cap_of_the_settlement(f: fx.Funds) -> None:
     assert claim.retention == D("4000.00")
     fx.progress(f, "F1", date(2026, 4, 30), "100")
     fx.progress(f, "F2", date(2026, 4, 30), "100")
-    second = services.claim_create(
-        actor=costs_admin,
-        project=f.world.project,
-        contract_id=f.income.pk,
-        period_start=date(2026, 4, 1),
-        period_end=date(2026, 4, 30),
-    )
+    second = fx.draft_claim(f, date(2026, 4, 1), date(2026, 4, 30), actor=costs_admin)
     second = services.claim_submit(actor=costs_admin, claim=second, version=second.version)
     second = services.claim_certify(
         actor=costs_admin, claim=second, version=second.version, retention_percent=D("2")
@@ -240,13 +198,7 @@ def test_receipts_mark_the_claim_paid_in_part_then_paid(f: fx.Funds) -> None:
 
 def test_receipt_on_a_draft_claim_is_refused(f: fx.Funds) -> None:
     fx.progress(f, "F1", date(2026, 3, 31), "10")
-    claim = services.claim_create(
-        actor=f.world.admin,
-        project=f.world.project,
-        contract_id=f.income.pk,
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-    )
+    claim = fx.draft_claim(f, date(2026, 3, 1), date(2026, 3, 31))
     before = _counts()
     with pytest.raises(InvalidInput) as exc:
         services.receipt_create(
@@ -485,20 +437,8 @@ def test_roles(f: fx.Funds) -> None:
     w = f.world
     fx.progress(f, "F1", date(2026, 3, 31), "10")
     with pytest.raises(Forbidden):
-        services.claim_create(
-            actor=w.users["viewer"],
-            project=w.project,
-            contract_id=f.income.pk,
-            period_start=date(2026, 3, 1),
-            period_end=date(2026, 3, 31),
-        )
-    claim = services.claim_create(
-        actor=w.users["cost_engineer"],
-        project=w.project,
-        contract_id=f.income.pk,
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-    )
+        fx.draft_claim(f, date(2026, 3, 1), date(2026, 3, 31), actor=w.users["viewer"])
+    claim = fx.draft_claim(f, date(2026, 3, 1), date(2026, 3, 31), actor=w.users["cost_engineer"])
     claim = services.claim_submit(actor=w.users["cost_engineer"], claim=claim, version=1)
     with pytest.raises(Forbidden):
         services.claim_certify(actor=w.users["cost_engineer"], claim=claim, version=claim.version)
