@@ -172,6 +172,23 @@ def test_subcontract_invoice_with_retention_is_approved_requested_and_paid(
     funds: factories.Funds,
 ) -> None:
     web, base = _web(funds.world.users["finance"]), _base(funds)
+    # A retention rate above the 3% cap is refused on its field; nothing is recorded.
+    response = web.post(
+        f"{base}/payables/",
+        {
+            "contract": funds.sub.pk,
+            "number": "FP-0001",
+            "invoice_date": "2026-04-05",
+            "gross_amount": "10000.10",
+            "retention_percent": "5",
+        },
+    )
+    assert response.status_code == 400
+    assert re.search(
+        r'name="retention_percent"[^>]*> ?<ul class="errorlist"[^>]*><li>The retention rate 5',
+        _text(response),
+    )
+    assert not Payable.objects.exists()
     response = web.post(
         f"{base}/payables/",
         {
@@ -202,6 +219,18 @@ def test_subcontract_invoice_with_retention_is_approved_requested_and_paid(
     )
     request = payable.requests.get()
     web.post(f"{base}/requests/{request.pk}/approve/", {"version": request.version})
+    # A payment above the approved request: refused on the amount, nothing paid.
+    response = web.post(
+        f"{base}/requests/{request.pk}/pay/",
+        {f"pay{request.pk}-date": "2026-04-25", f"pay{request.pk}-amount": "9700.11"},
+    )
+    assert response.status_code == 400
+    assert re.search(
+        r'name="pay\d+-amount"[^>]*> ?<ul class="errorlist"[^>]*><li>The payment 9,700.11 is '
+        r"above the approved amount 9,700.10",
+        _text(response),
+    )
+    assert not Payment.objects.exists()
     response = web.post(
         f"{base}/requests/{request.pk}/pay/",
         {f"pay{request.pk}-date": "2026-04-25", f"pay{request.pk}-amount": "9700.10"},
