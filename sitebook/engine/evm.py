@@ -216,9 +216,11 @@ def spread_fraction(
     if weights:
         if len(weights) != total:
             raise ValueError("an item needs one weight per day")
+        if done in (0, total):  # before or after the item: no need to add up its days
+            return Fraction(int(done == total))
         whole = sum(weights)
         # No working time at all (a milestone): done on its finish day.
-        x = Fraction(sum(weights[:done]), whole) if whole else Fraction(int(done == total))
+        x = Fraction(sum(weights[:done]), whole) if whole else Fraction(0)
     else:
         x = Fraction(done, total)
     if profile == S_CURVE:

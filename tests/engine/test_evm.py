@@ -135,3 +135,32 @@ def test_eac_cpi_spi_equals_its_formula(
     assert abs(r.eac_cpi_spi - expected) <= D("0.01")
     # And it is the budget-rate EAC's remaining work divided by CPI x SPI, rounded once.
     assert r.eac_budget_rate == (ac + bac - ev)
+
+
+def test_spread_by_working_time_of_a_calendar() -> None:
+    """Wednesday 10:00 to Monday 15:00 on an 08:00-12:00, 13:00-17:00 Monday-Friday calendar
+    with Friday a holiday: Wed 120 + 240 = 360, Thu 480, Fri-Sun 0, Mon 240 + 120 = 360
+    minutes, 1,200 in all."""
+    from sitebook.engine import evm as E  # noqa: N812
+    from sitebook.engine.network import Calendar
+
+    calendar = Calendar(id="site", exceptions={dt.date(2026, 5, 1): ()})
+    start, finish = dt.datetime(2026, 4, 29, 10), dt.datetime(2026, 5, 4, 15)
+    weights = E.working_minutes_by_day(calendar, start, finish)
+    assert weights == (360, 480, 0, 0, 0, 360)
+    thu, sun = dt.date(2026, 4, 30), dt.date(2026, 5, 3)
+    a, b = start.date(), finish.date()
+    assert E.spread_fraction(a, b, thu, E.LINEAR, weights) == Fraction(840, 1200)
+    # Nothing is planned on the holiday and the weekend.
+    assert E.spread_fraction(a, b, sun, E.LINEAR, weights) == Fraction(840, 1200)
+    # S-curve of 7/10: 3 x 0.49 - 2 x 0.343 = 0.784.
+    assert E.spread_fraction(a, b, thu, E.S_CURVE, weights) == Fraction(98, 125)
+    item = E.SpreadItem(D("1000.00"), a, b, E.LINEAR, weights)
+    assert E.planned_value([item], thu) == D("700.00")
+    assert E.planned_value([item], dt.date(2026, 4, 28)) == D("0.00")
+    assert E.planned_value([item], b) == D("1000.00")
+    # A milestone (no working time) is planned on its day.
+    flag = E.SpreadItem(D("5.00"), thu, thu, E.LINEAR, (0,))
+    assert (E.planned_value([flag], a), E.planned_value([flag], thu)) == (D("0.00"), D("5.00"))
+    with pytest.raises(ValueError):
+        E.spread_fraction(a, b, thu, E.LINEAR, (1, 2))
