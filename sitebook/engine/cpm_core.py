@@ -524,6 +524,13 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             early_f = from_minutes(disp_finish[i])
             finish_float = lf[i] - ef[i]
             start_float = ls[i] - es[i]
+            fc = None
+            if a.float_calendar_id and a.float_calendar_id != a.calendar_id:
+                # Float measured on another calendar (MS Project: the project calendar for a
+                # task on its resources' calendars): the same moments, counted there.
+                fc = calendar_of(a.float_calendar_id)
+                finish_float = fc.ordinal(late_finish[i]) - fc.ordinal(disp_finish[i])
+                start_float = fc.ordinal(late_start[i]) - fc.ordinal(disp_start[i])
             if options.float_type is FloatType.START:
                 tf = start_float
             elif options.float_type is FloatType.SMALLEST:
@@ -545,6 +552,9 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             if ff is None:
                 ff = c.ordinal(project_finish) - ef[i]
             ff = max(0, ff)
+            if fc is not None and ff:
+                allowed = c.finish_at(ef[i] + ff)
+                ff = max(0, fc.ordinal(allowed) - fc.ordinal(disp_finish[i]))
             if options.use_expected_finish and a.expected_finish is not None:
                 # P6 pins an activity with an expected finish to that finish: no free float.
                 ff = 0

@@ -16,7 +16,8 @@ What the kernel covers (`unsupported_reason` names the first thing it does not):
 
 What it leaves to cpm_core: progress (actual dates, suspend/resume, expected finish),
 constraints (including as-late-as-possible), level-of-effort and WBS-summary activities,
-manually scheduled tasks, the longest-path critical definition, and any option or activity
+manually scheduled tasks, float measured on another calendar (`float_calendar_id`), the
+longest-path critical definition, and any option or activity
 field it does not know (so a semantic added to cpm_core later never silently differs here).
 
 How: the network is compiled once into int64 arrays renumbered in topological order (CSR

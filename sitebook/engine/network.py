@@ -142,6 +142,10 @@ class Activity:
     wbs_id: str = ""
     #: MS Project: a task whose dates the user fixes by hand; kept out of the logic.
     manually_scheduled: bool = False
+    #: The calendar total and free float are measured on, when not the activity's own: MS
+    #: Project measures the slack of a task scheduled on its resources' calendars on the
+    #: project calendar.
+    float_calendar_id: str = ""
 
     @property
     def is_complete(self) -> bool:

@@ -110,3 +110,39 @@ def test_start_milestone_after_a_finish_at_the_end_of_the_day_starts_next_mornin
     core = cpm_core.schedule(p)
     assert cpm_fast.schedule(p) == core
     assert cpm_fast.schedule(p, jit=False) == core
+
+
+def test_float_measured_on_another_calendar() -> None:
+    """`float_calendar_id`: the same early and late moments, counted on that calendar.
+
+    A works 7 days a week (08:00-17:00, no lunch) for one day from Friday; B, a 3-day task
+    on the standard calendar, runs Friday, Monday and Tuesday and ends the project. A
+    finishes Friday 17:00 and may finish as late as Tuesday 17:00: that is 4 of A's own
+    9-hour days (36 h) but 2 standard 8-hour days (16 h) measured on the standard calendar.
+    """
+    seven = Calendar(id="seven", week=(((8 * 60, 17 * 60),),) * 7)
+    a = Activity(id="A", code="A", calendar_id="seven", original_duration=540)
+    a.remaining_duration = 540
+    b = Activity(id="B", code="B", calendar_id="std", original_duration=3 * DAY)
+    b.remaining_duration = 3 * DAY
+    project = Project(
+        code="T",
+        data_date=dt.datetime(2025, 1, 10),
+        default_calendar_id="std",
+        calendars={"std": Calendar(id="std"), "seven": seven},
+        activities=[a, b],
+        links=[],
+    )
+    r = schedule(project).results["A"]
+    assert r.early_finish == dt.datetime(2025, 1, 10, 17, 0)
+    assert r.late_finish == dt.datetime(2025, 1, 14, 17, 0)
+    assert r.total_float == r.free_float == 4 * 540
+    a.float_calendar_id = "std"
+    measured = schedule(project)
+    r = measured.results["A"]
+    assert r.late_finish == dt.datetime(2025, 1, 14, 17, 0)
+    assert r.total_float == r.free_float == 2 * DAY
+    # The compiled kernel does not measure on other calendars: it leaves such a project to
+    # cpm_core (which gave the answer above).
+    assert cpm_fast.unsupported_reason(project) == "activity A: field float_calendar_id"
+    assert measured == cpm_core.schedule(project)
