@@ -6,6 +6,11 @@ semantics flags of `ScheduleOptions` that `read_xer` fixes to P6's behaviour (li
 `NOT_IN_XER`); for MSPDI and P6 XML sources the test carries those over to the read-back
 project before scheduling, after asserting everything else.
 
+Neither format carries the calendar MS Project measures slack on for a task scheduled on its
+resources' calendars (`Activity.float_calendar_id`, set by `read_mspdi`): P6 has no such
+thing, and the MSPDI writer gives every task its calendar as its own. Both tests copy it from
+the original onto the read-back project before scheduling.
+
 MSPDI cannot carry several P6 features (see `sitebook.interchange.mspdi_writer`): P6
 scheduling options and the data date (`read_mspdi` always applies MS Project's semantics and
 schedules from the project start), activity codes apart from the UID, expected finish dates,
@@ -225,9 +230,19 @@ def test_xer_round_trip(relative: str) -> None:
             assert back.options == original.options
         for name in NOT_IN_XER:
             setattr(back.options, name, getattr(original.options, name))
+        _carry_over_float_calendars(original, back, _by_code)
         second = schedule(back)
         assert second.finish == first.finish
         assert _results(back, second, _by_code) == _results(original, first, _by_code)
+
+
+def _carry_over_float_calendars(
+    original: Project, back: Project, key: Callable[[Activity], str]
+) -> None:
+    """Copy each activity's `float_calendar_id` (see the module docstring) onto `back`."""
+    by_key = {key(a): a for a in back.activities}
+    for activity in original.activities:
+        by_key[key(activity)].float_calendar_id = activity.float_calendar_id
 
 
 def _carry_over_mspdi_losses(original: Project, back: Project) -> None:
@@ -311,6 +326,7 @@ def test_mspdi_round_trip(relative: str) -> None:
                 a.id: (a.type, a.wbs_id, a.code) for a in original.activities
             }
         _carry_over_mspdi_losses(original, back)
+        _carry_over_float_calendars(original, back, _by_id)
         second = schedule(back)
         assert second.finish == first.finish
         assert _results(back, second, _by_id) == _results(original, first, _by_id)
