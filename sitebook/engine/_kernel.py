@@ -230,7 +230,7 @@ def passes(
     n: int, st: Any,
     in_ptr: Any, inl: Any, out_ptr: Any, outl: Any,
     b: Any, data_date: int, anchor: int, bound_all: int,
-    tf: Any, ff: Any, late: Any, work: Any,
+    tf: Any, ff: Any, late_s: Any, late_f: Any, work: Any,
 ) -> int:  # fmt: skip
     """Forward pass, backward pass, total and free float over positions 0..n-1 in topological
     order; returns the project finish (absolute minutes).
@@ -243,10 +243,10 @@ def passes(
     moments predecessors read (as cpm_core's `read_start`/`read_finish`: the binding bound's
     own moment on the finish side, and on both sides of a milestone; after a start-side
     bound, the latest moment of the late finish's working minute), `LW` the late finish
-    ordinal; `late` the late finish shown (on the activity's calendar; a milestone's late
-    start is the same moment, a task's is `LS`); `tf`/`ff` total/free float (working
-    minutes). Total float is LW - EF: with start and finish ordinals DUR apart, finish,
-    start and smallest float are the same number. `anchor` < 0 means late dates of open
+    ordinal; `late_s`/`late_f` the late start/finish shown (on the activity's calendar: a
+    milestone's bound moved back to the previous working end); `tf`/`ff` total/free float
+    (working minutes). Total float is LW - EF: with start and finish ordinals DUR apart,
+    finish, start and smallest float are the same number. `anchor` < 0 means late dates of open
     ends hang off the project finish, otherwise off `anchor`; `bound_all` = 1 bounds every
     late finish by it (MS Project). `work` holds 2 * (number of calendars) integers.
 
@@ -383,7 +383,9 @@ def passes(
                 slack = we
         st[row + LW] = bw
         if d == 0:
-            late[i] = normalize_back(b, c, bm) if c2 & 1 else finish_at(b, c, bw)
+            m0 = normalize_back(b, c, bm) if c2 & 1 else finish_at(b, c, bw)
+            late_s[i] = m0
+            late_f[i] = m0
             st[row + LS] = bm
             st[row + LF] = bm
         else:
@@ -393,8 +395,8 @@ def passes(
                 if m1 < m0:
                     m0 = m1
             st[row + LS] = m0
-            m1 = finish_at(b, c, bw)
-            late[i] = m1
+            late_s[i] = m0
+            late_f[i] = finish_at(b, c, bw)
             st[row + LF] = bm if bfin else start_at(b, c, bw)
         tf[i] = bw - ef_i
         if first == last:

@@ -419,7 +419,7 @@ def run_passes(
     """Forward, backward and float over a compiled network (times in absolute minutes).
 
     The passes write into `net.st` (one network, one run at a time); the result's arrays are
-    views of it until the next run (`ls` is a new array).
+    views of it until the next run.
     """
     k = kernel(jit)
     n = net.n
@@ -429,27 +429,26 @@ def run_passes(
     if jit:
         tf: Any = np.empty(n, np.int64)
         ff: Any = np.empty(n, np.int64)
-        late: Any = np.empty(n, np.int64)
+        late_s: Any = np.empty(n, np.int64)
+        late_f: Any = np.empty(n, np.int64)
         work = np.empty(2 * int(b[_kernel.NCAL]), np.int64)
     else:
-        tf, ff, late = [0] * n, [0] * n, [0] * n
+        tf, ff, late_s, late_f = [0] * n, [0] * n, [0] * n, [0] * n
         work = [0] * (2 * int(b[_kernel.NCAL]))
         b = b.tolist()
-    finish = k.passes(*net.args(), b, data_date, anchor, int(bound_all), tf, ff, late, work)
+    finish = k.passes(
+        *net.args(), b, data_date, anchor, int(bound_all), tf, ff, late_s, late_f, work
+    )
     st = np.asarray(net.st, dtype=np.int64).reshape(n, _kernel.ROW)
     ef = st[:, _kernel.EF]
-    dur = st[:, _kernel.DUR]
-    lf = np.asarray(late, dtype=np.int64)
     return PassResult(
         int(finish),
-        ef - dur,
+        ef - st[:, _kernel.DUR],
         ef,
         st[:, _kernel.DS],
         st[:, _kernel.DF],
-        # A milestone shows one late moment; a task's late start is the one its
-        # predecessors read.
-        np.where(dur == 0, lf, st[:, _kernel.LS]),
-        lf,
+        np.asarray(late_s, dtype=np.int64),
+        np.asarray(late_f, dtype=np.int64),
         st[:, _kernel.LW],
         np.asarray(tf, dtype=np.int64),
         np.asarray(ff, dtype=np.int64),
