@@ -122,3 +122,5 @@ def test_demo_project_cash_flow_is_populated(db: Any) -> None:
     assert flow.total("forecast_in") == sum((c.forecast.value for c in income), D(0))
     assert flow.total("forecast_out") > 0
     assert all(r.forecast_in >= 0 and r.forecast_out >= 0 for r in flow.rows)
+    # The funds demo's receipts and payments are the actual side.
+    assert flow.total("actual_in") > 0 and flow.total("actual_out") > 0
