@@ -98,6 +98,9 @@ class ApiClient:
 
     def call(self, method: str, path: str, data: Any = None) -> Any:
         kwargs: dict[str, Any] = dict(self.headers)
+        if isinstance(data, dict) and any(hasattr(v, "read") for v in data.values()):
+            # A body with a file goes as multipart/form-data (upload endpoints).
+            return getattr(self.client, method.lower())(path, data, **kwargs)
         if data is not None:
             kwargs["data"] = json.dumps(data)
             kwargs["content_type"] = "application/json"

@@ -18,7 +18,8 @@ Facts of the format this reader relies on (checked on the fixture files):
 MS Project semantics are carried by `ScheduleOptions` (see `_options`): tasks without
 predecessors start at the project start (the data date given to the engine is the project
 start, not the status date, because MS Project never moves unstarted work to the status date);
-total slack is late finish - early finish; slack of completed tasks is 0.
+total slack is late finish - early finish; slack of completed tasks is 0. A task on its
+resources' calendars has its slack measured on the project calendar (`float_calendar_id`).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from sitebook.interchange._xml import (
     to_int,
 )
 
-__all__ = ["read_mspdi", "MSPDI_NAMESPACE", "parse_duration"]
+__all__ = ["read_mspdi", "MSPDI_NAMESPACE", "parse_duration", "ms_project_options"]
 
 MSPDI_NAMESPACE = "http://schemas.microsoft.com/project"
 _WHAT = "MS Project XML (MSPDI)"
@@ -106,6 +107,11 @@ def read_mspdi(data: bytes, name: str) -> list[Project]:
 
 def _options(root: Element, minutes_per_day: int) -> ScheduleOptions:
     slack_limit_days = to_int(text(root, "CriticalSlackLimit"), "CriticalSlackLimit", 0) or 0
+    return ms_project_options(slack_limit_days * minutes_per_day)
+
+
+def ms_project_options(critical_float_minutes: int = 0) -> ScheduleOptions:
+    """The scheduling semantics every MSPDI project is read with (MS Project's own)."""
     return ScheduleOptions(
         # MS Project fixes a started task at its actual start and lays the remaining
         # duration from its resume date, whatever its predecessors do.
@@ -114,7 +120,7 @@ def _options(root: Element, minutes_per_day: int) -> ScheduleOptions:
         float_type=FloatType.FINISH,
         use_expected_finish=False,
         critical=CriticalDefinition.TOTAL_FLOAT,
-        critical_float_minutes=slack_limit_days * minutes_per_day,
+        critical_float_minutes=critical_float_minutes,
         open_ends_to_project_finish=True,
         ss_lag_from_actual_start=True,
         float_on_completed=True,
@@ -180,6 +186,10 @@ def _read_project(root: Element, name: str) -> Project:
             activity.calendar_id = _resource_driven_calendar(
                 project, task_resources.get(uid, []), resource_calendars
             )
+            # MS Project measures such a task's slack on the project calendar: resource
+            # calendars schedule the work but do not take over that function of it.
+            if activity.calendar_id != project.default_calendar_id:
+                activity.float_calendar_id = project.default_calendar_id
         project.activities.append(activity)
         pending_links.extend((link, uid) for link in task.findall("PredecessorLink"))
     known = {a.id for a in project.activities}

@@ -38,7 +38,9 @@ the union calendars `read_mspdi` builds for multi-resource tasks) get fresh numb
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 from sitebook.engine.network import (
@@ -51,6 +53,8 @@ from sitebook.engine.network import (
     LinkType,
     Project,
 )
+from sitebook.interchange.mspdi import ms_project_options
+from sitebook.interchange.resources import MATERIAL, ResourceSet
 
 __all__ = ["write_mspdi", "mspdi_losses", "MSPDI_NAMESPACE"]
 
@@ -195,6 +199,9 @@ def _outline(project: Project) -> list[tuple[Activity, int]]:
 def mspdi_losses(project: Project) -> list[str]:
     """What of `project` an MSPDI file cannot carry exactly (see the module docstring)."""
     losses: list[str] = []
+    carried = dataclasses.replace(project.options, critical_float_minutes=0)
+    if carried != ms_project_options():
+        losses.append("P6 scheduling options (MSPDI is read with MS Project's)")
     kinds = {c.type for a in project.activities for c in a.constraints}
     if kinds & _MANDATORY and kinds & _SOFT_ON:
         losses.append("soft and mandatory 'on' constraints in one project")
@@ -213,8 +220,15 @@ def mspdi_losses(project: Project) -> list[str]:
     return losses
 
 
-def write_mspdi(project: Project) -> bytes:
-    """Write `project` as an MSPDI document (UTF-8)."""
+def write_mspdi(project: Project, resources: ResourceSet | None = None) -> bytes:
+    """Write `project` as an MSPDI document (UTF-8).
+
+    `resources` become `Resources/Resource` (labour and equipment as work resources, Type 1;
+    material Type 0 with its unit as `MaterialLabel`; cost Type 2) and
+    `Assignments/Assignment` (units as `Work` hours, costs in hundredths as MSPDI writes
+    currency), which `sitebook.interchange.resources.read_resources` reads back; equipment
+    comes back as labour (MSPDI has no equipment type).
+    """
     calendar_uids = _Uids(list(project.calendars))
     task_uids = _Uids([a.id for a in project.activities])
     default_calendar = project.calendars.get(project.default_calendar_id)
@@ -274,6 +288,8 @@ def write_mspdi(project: Project) -> bytes:
             else:
                 _add(element, "LinkLag", str(link.lag * 10))
                 _add(element, "LagFormat", "8" if link.lag_unit is LagUnit.ELAPSED else "7")
+    if resources is not None:
+        _resources(root, resources, task_uids)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body + "\n").encode(
@@ -321,3 +337,38 @@ def _task(task: ET.Element, activity: Activity, uid: str, number: int, level: in
             _add(task, "Resume", _date(activity.resume))
     if activity.actual_finish is not None:
         _add(task, "ActualFinish", _date(activity.actual_finish))
+
+
+_RESOURCE_TYPES = {MATERIAL: "0", "cost": "2"}
+
+
+def _work(hours: Decimal) -> str:
+    return _duration(int((hours * 60).to_integral_value()))
+
+
+def _resources(root: ET.Element, found: ResourceSet, task_uids: _Uids) -> None:
+    uids = _Uids([r.id for r in found.resources])
+    resources = ET.SubElement(root, "Resources")
+    for number, resource in enumerate(found.resources, start=1):
+        element = ET.SubElement(resources, "Resource")
+        _add(element, "UID", uids[resource.id])
+        _add(element, "ID", str(number))
+        _add(element, "Name", resource.name)
+        kind = _RESOURCE_TYPES.get(resource.kind, "1")
+        _add(element, "Type", kind)
+        _add(element, "IsNull", "0")
+        _add(element, "Initials", resource.code)
+        if resource.kind == MATERIAL and resource.unit:
+            _add(element, "MaterialLabel", resource.unit)
+    assignments = ET.SubElement(root, "Assignments")
+    hundred = Decimal(100)
+    for number, assignment in enumerate(found.assignments, start=1):
+        element = ET.SubElement(assignments, "Assignment")
+        _add(element, "UID", str(number))
+        _add(element, "TaskUID", task_uids[assignment.activity_id])
+        _add(element, "ResourceUID", uids[assignment.resource_id])
+        _add(element, "Work", _work(assignment.planned_quantity))
+        _add(element, "RemainingWork", _work(assignment.remaining_quantity))
+        _add(element, "ActualWork", _work(assignment.actual_quantity))
+        _add(element, "Cost", format(assignment.planned_cost * hundred, "f"))
+        _add(element, "ActualCost", format(assignment.actual_cost * hundred, "f"))

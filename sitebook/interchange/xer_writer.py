@@ -34,7 +34,7 @@ identifiers are kept, others get fresh numbers. Activity codes (`task_code`) are
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sitebook.engine.network import (
     Activity,
@@ -51,6 +51,7 @@ from sitebook.engine.network import (
     LinkType,
     Project,
 )
+from sitebook.interchange.resources import EQUIPMENT, LABOUR, MATERIAL, ResourceSet
 
 __all__ = ["write_xer", "xer_losses", "clndr_data"]
 
@@ -159,6 +160,35 @@ _TASK_FIELDS = [
     "cstr_date2",
     "cstr_type2",
 ]
+_UMEASURE_FIELDS = ["unit_id", "seq_num", "unit_abbrev", "unit_name"]
+_RSRC_FIELDS = [
+    "rsrc_id",
+    "rsrc_seq_num",
+    "rsrc_name",
+    "rsrc_short_name",
+    "def_qty_per_hr",
+    "cost_qty_type",
+    "active_flag",
+    "def_cost_qty_link_flag",
+    "unit_id",
+    "rsrc_type",
+]
+_TASKRSRC_FIELDS = [
+    "taskrsrc_id",
+    "task_id",
+    "proj_id",
+    "rsrc_id",
+    "remain_qty",
+    "target_qty",
+    "act_reg_qty",
+    "act_ot_qty",
+    "target_cost",
+    "act_reg_cost",
+    "act_ot_cost",
+    "remain_cost",
+    "rsrc_type",
+]
+_RSRC_TYPES = {LABOUR: "RT_Labor", EQUIPMENT: "RT_Equip", MATERIAL: "RT_Mat"}
 _TASKPRED_FIELDS = [
     "task_pred_id",
     "task_id",
@@ -300,8 +330,19 @@ def xer_losses(project: Project) -> list[str]:
     return losses
 
 
-def write_xer(projects: list[Project]) -> bytes:
-    """Write `projects` as one XER file (UTF-8, CRLF line ends)."""
+def write_xer(
+    projects: list[Project],
+    wbs_names: Mapping[str, tuple[str, str]] | None = None,
+    resources: ResourceSet | None = None,
+) -> bytes:
+    """Write `projects` as one XER file (UTF-8, CRLF line ends).
+
+    `wbs_names` gives WBS elements their short code and name by WBS id (the network model
+    has none); an element not in it is named by its id. `resources` (the first project's
+    resources and assignments, by activity id) become the UMEASURE, RSRC and TASKRSRC tables
+    that `sitebook.interchange.resources.read_resources` reads back; a cost resource (an
+    MS Project notion) is written as a material.
+    """
     calendar_ids = _Ids()
     task_ids = _Ids()
     wbs_ids = _Ids()
@@ -383,7 +424,7 @@ def write_xer(projects: list[Project]) -> bytes:
                 ),
             }
         )
-        wbs_rows.extend(_wbs_rows(project, index, pid, wbs_ids))
+        wbs_rows.extend(_wbs_rows(project, index, pid, wbs_ids, wbs_names or {}))
         for activity in project.activities:
             cstr_type, cstr_date = _constraint(activity.primary_constraint)
             cstr_type2, cstr_date2 = _constraint(activity.secondary_constraint)
@@ -438,11 +479,19 @@ def write_xer(projects: list[Project]) -> bytes:
         lines += _table("PROJWBS", _PROJWBS_FIELDS, wbs_rows)
     lines += _table("TASK", _TASK_FIELDS, task_rows)
     lines += _table("TASKPRED", _TASKPRED_FIELDS, pred_rows)
+    if resources is not None and projects:
+        lines += _resource_tables(resources, task_ids, project_ids.get(0))
     lines.append("%E")
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-def _wbs_rows(project: Project, index: int, pid: str, wbs_ids: _Ids) -> list[dict[str, str]]:
+def _wbs_rows(
+    project: Project,
+    index: int,
+    pid: str,
+    wbs_ids: _Ids,
+    names: Mapping[str, tuple[str, str]],
+) -> list[dict[str, str]]:
     """PROJWBS rows of every WBS id the project uses, parents before children."""
     nodes: list[str] = []
     seen: set[str] = set()
@@ -464,6 +513,7 @@ def _wbs_rows(project: Project, index: int, pid: str, wbs_ids: _Ids) -> list[dic
     rows = []
     for seq, node in enumerate(nodes, start=1):
         parent = project.wbs_parent.get(node, "")
+        short, name = names.get(node, (node, node))
         rows.append(
             {
                 "wbs_id": wbs_ids.get((index, node)),
@@ -471,9 +521,67 @@ def _wbs_rows(project: Project, index: int, pid: str, wbs_ids: _Ids) -> list[dic
                 "seq_num": str(seq),
                 "proj_node_flag": "N",
                 "status_code": "WS_Open",
-                "wbs_short_name": node,
-                "wbs_name": node,
+                "wbs_short_name": short,
+                "wbs_name": name,
                 "parent_wbs_id": wbs_ids.get((index, parent)) if parent else "",
             }
         )
     return rows
+
+
+def _resource_tables(found: ResourceSet, task_ids: _Ids, pid: str) -> list[str]:
+    """UMEASURE, RSRC and TASKRSRC of the first project (index 0)."""
+    units = sorted({r.unit for r in found.resources if r.unit})
+    unit_ids = {unit: str(n) for n, unit in enumerate(units, start=1)}
+    rsrc_ids = _Ids()
+    for resource in found.resources:
+        rsrc_ids.reserve(resource.id, resource.id)
+    kinds = {}
+    rsrc_rows = []
+    for seq, resource in enumerate(found.resources, start=1):
+        kinds[resource.id] = _RSRC_TYPES.get(resource.kind, "RT_Mat")
+        rsrc_rows.append(
+            {
+                "rsrc_id": rsrc_ids.get(resource.id),
+                "rsrc_seq_num": str(seq),
+                "rsrc_name": resource.name,
+                "rsrc_short_name": resource.code,
+                "def_qty_per_hr": "1",
+                "cost_qty_type": "QT_Hour",
+                "active_flag": "Y",
+                "def_cost_qty_link_flag": "N",
+                "unit_id": unit_ids.get(resource.unit, ""),
+                "rsrc_type": kinds[resource.id],
+            }
+        )
+    assignment_rows = [
+        {
+            "taskrsrc_id": str(n),
+            "task_id": task_ids.get((0, a.activity_id)),
+            "proj_id": pid,
+            "rsrc_id": rsrc_ids.get(a.resource_id),
+            "remain_qty": format(a.remaining_quantity, "f"),
+            "target_qty": format(a.planned_quantity, "f"),
+            "act_reg_qty": format(a.actual_quantity, "f"),
+            "act_ot_qty": "0",
+            "target_cost": format(a.planned_cost, "f"),
+            "act_reg_cost": format(a.actual_cost, "f"),
+            "act_ot_cost": "0",
+            "remain_cost": format(max(a.planned_cost - a.actual_cost, 0), "f"),
+            "rsrc_type": kinds.get(a.resource_id, "RT_Mat"),
+        }
+        for n, a in enumerate(found.assignments, start=1)
+    ]
+    lines = []
+    if units:
+        lines += _table(
+            "UMEASURE",
+            _UMEASURE_FIELDS,
+            [
+                {"unit_id": uid, "seq_num": uid, "unit_abbrev": unit, "unit_name": unit}
+                for unit, uid in unit_ids.items()
+            ],
+        )
+    lines += _table("RSRC", _RSRC_FIELDS, rsrc_rows)
+    lines += _table("TASKRSRC", _TASKRSRC_FIELDS, assignment_rows)
+    return lines

@@ -47,8 +47,18 @@ from sitebook.engine.network import (
 from sitebook.engine.network import (
     Project as EngineProject,
 )
+from sitebook.interchange.resources import Assignment as FileAssignment
+from sitebook.interchange.resources import Resource as FileResource
+from sitebook.interchange.resources import ResourceSet
 from sitebook.projects.models import Project, WbsNode
-from sitebook.schedule.models import Activity, Calendar, Relationship, ScheduleSettings
+from sitebook.schedule.models import (
+    Activity,
+    Calendar,
+    Relationship,
+    Resource,
+    ResourceAssignment,
+    ScheduleSettings,
+)
 
 # --- moments ---------------------------------------------------------------------------------
 
@@ -156,10 +166,36 @@ class Network:
     stored: dict[int, tuple[Any, ...]] = field(default_factory=dict)
 
 
-def _constraint(kind: str, moment: dt.datetime | None) -> Constraint | None:
-    if not kind:
+_UTC = dt.UTC
+
+
+def _rows(queryset: Any) -> list[tuple[Any, ...]]:
+    """A values_list queryset's rows straight from the cursor, without Django's per-value
+    converters (4,000 activities x 13 datetime columns is most of the read otherwise).
+
+    Datetimes come back as the driver gives them: aware (PostgreSQL) or naive UTC (SQLite);
+    `_wall` and `_aware` read both.
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A datetime from `_rows` as an aware datetime."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=_UTC)
+    return value
+
+
+def _wall(value: dt.datetime | None, site: Any) -> dt.datetime | None:
+    """A datetime from `_rows` as the naive wall-clock time on site."""
+    if value is None:
         return None
-    return Constraint(ConstraintType(kind), to_wall(moment))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_UTC)
+    return value.astimezone(site).replace(tzinfo=None)
 
 
 def load_network(project: Project, settings: ScheduleSettings | None = None) -> Network:
@@ -177,9 +213,18 @@ def load_network(project: Project, settings: ScheduleSettings | None = None) -> 
         options=options_from_json(settings.options),
         calendars=calendars,
     )
+    site = zone()
     stored: dict[int, tuple[Any, ...]] = {}
+    width = len(ACTIVITY_COLUMNS)
     rows = Activity.objects.filter(project=project).order_by("sort_order", "code", "id")
-    for values in rows.values_list(*ACTIVITY_COLUMNS, *Activity.COMPUTED):
+    kinds = {t.value: t for t in ActivityType}
+    constraint_kinds = {t.value: t for t in ConstraintType}
+
+    def constraint(kind: str, moment: dt.datetime | None) -> Constraint | None:
+        return Constraint(constraint_kinds[kind], _wall(moment, site)) if kind else None
+
+    append = engine.activities.append
+    for values in _rows(rows.values_list(*ACTIVITY_COLUMNS, *Activity.COMPUTED)):
         (
             pk,
             code,
@@ -200,42 +245,46 @@ def load_network(project: Project, settings: ScheduleSettings | None = None) -> 
             pct,
             wbs,
             man,
-        ) = values[: len(ACTIVITY_COLUMNS)]
-        stored[pk] = values[len(ACTIVITY_COLUMNS) :]
-        engine.activities.append(
+        ) = values[:width]
+        es, ef, ls, lf, *rest = values[width:]
+        stored[pk] = (_aware(es), _aware(ef), _aware(ls), _aware(lf), *rest)
+        append(
             EngineActivity(
                 id=str(pk),
                 code=code,
                 name=name,
-                type=ActivityType(kind),
+                type=kinds[kind],
                 calendar_id=str(cal),
                 original_duration=od,
                 remaining_duration=rd,
-                primary_constraint=_constraint(c1, d1),
-                secondary_constraint=_constraint(c2, d2),
-                actual_start=to_wall(ast),
-                actual_finish=to_wall(afi),
-                suspend=to_wall(sus),
-                resume=to_wall(res),
-                expected_finish=to_wall(exf),
+                primary_constraint=constraint(c1, d1),
+                secondary_constraint=constraint(c2, d2),
+                actual_start=_wall(ast, site),
+                actual_finish=_wall(afi, site),
+                suspend=_wall(sus, site),
+                resume=_wall(res, site),
+                expected_finish=_wall(exf, site),
                 percent_complete=float(pct),
                 wbs_id=str(wbs) if wbs else "",
-                manually_scheduled=man,
+                manually_scheduled=bool(man),
             )
         )
-    for pred, succ, kind, lag, unit, lag_cal in Relationship.objects.filter(
-        project=project
-    ).values_list("predecessor_id", "successor_id", "type", "lag", "lag_unit", "lag_calendar_id"):
-        engine.links.append(
-            EngineLink(
-                str(pred),
-                str(succ),
-                LinkType(kind),
-                lag,
-                LagUnit(unit),
-                str(lag_cal) if lag_cal else None,
-            )
+    link_types = {t.value: t for t in LinkType}
+    lag_units = {u.value: u for u in LagUnit}
+    links = Relationship.objects.filter(project=project).values_list(
+        "predecessor_id", "successor_id", "type", "lag", "lag_unit", "lag_calendar_id"
+    )
+    engine.links = [
+        EngineLink(
+            str(pred),
+            str(succ),
+            link_types[kind],
+            lag,
+            lag_units[unit],
+            str(lag_cal) if lag_cal else None,
         )
+        for pred, succ, kind, lag, unit, lag_cal in _rows(links)
+    ]
     if any(a.type == ActivityType.WBS_SUMMARY for a in engine.activities):
         engine.wbs_parent = {
             str(pk): str(parent)
@@ -261,16 +310,12 @@ def computed_values(result: Any) -> tuple[Any, ...]:
     )
 
 
-def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    return all(x == y for x, y in zip(a, b, strict=True))
-
-
 def store_results(network: Network, result: Schedule) -> int:
     """Write the computed values that changed (one executemany); returns how many rows."""
     changed: list[tuple[Any, ...]] = []
     for pk, old in network.stored.items():
         new = computed_values(result.results[str(pk)])
-        if not _same(old, new):
+        if old != new:  # aware datetimes compare as instants; SQLite's 0/1 equal the bools
             changed.append((*new, pk))
     if changed:
         fields = [Activity._meta.get_field(name) for name in Activity.COMPUTED]
@@ -308,3 +353,77 @@ def reschedule(project: Project, settings: ScheduleSettings | None = None) -> tu
 
 def percent(value: float) -> Decimal:
     return Decimal(str(round(value, 2)))
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportNetwork:
+    """A project's rows as an engine `Project` to write to a file.
+
+    Activity ids are the activity IDs users see (the project keeps them unique), so a file
+    format that identifies activities by number only (MSPDI's UID) keeps numeric IDs; calendar
+    ids are the rows' keys; WBS ids are the WBS elements' keys under one extra root standing
+    for the project (P6's project node), so the stored WBS codes come back whole on import.
+    """
+
+    project: EngineProject
+    #: WBS id -> (short code, name), the short codes joining into the stored codes.
+    wbs_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Resources (ids: the rows' keys) and assignments (activity ids as above).
+    resources: ResourceSet = field(default_factory=ResourceSet)
+
+
+EXPORT_ROOT = "project"
+
+
+def export_network(project: Project) -> ExportNetwork:
+    """The project's schedule for a file writer (the queries of `load_network` plus one)."""
+    network = load_network(project)
+    engine = network.project
+    ids = {a.id: a.code for a in engine.activities}
+    for activity in engine.activities:
+        activity.id = activity.code
+    for link in engine.links:
+        link.pred_id = ids[link.pred_id]
+        link.succ_id = ids[link.succ_id]
+    nodes = list(
+        WbsNode.objects.filter(project=project).values_list("pk", "parent_id", "code", "name")
+    )
+    by_pk = {pk: (parent, code) for pk, parent, code, _name in nodes}
+    parents: dict[str, str] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for pk, parent, code, name in nodes:
+        up = by_pk.get(parent) if parent else None
+        short = code
+        if up is not None and code.startswith(up[1] + "."):
+            short = code[len(up[1]) + 1 :]
+        parents[str(pk)] = str(parent) if up is not None else EXPORT_ROOT
+        names[str(pk)] = (short, name)
+    if nodes:
+        names[EXPORT_ROOT] = (project.code, project.name)
+    engine.wbs_parent = parents
+    resources = ResourceSet(
+        resources=[
+            FileResource(id=str(pk), code=code, name=name, kind=kind, unit=unit)
+            for pk, code, name, kind, unit in Resource.objects.filter(project=project)
+            .order_by("code", "id")
+            .values_list("pk", "code", "name", "kind", "unit")
+        ],
+        assignments=[
+            FileAssignment(str(activity), str(resource), *figures)
+            for activity, resource, *figures in ResourceAssignment.objects.filter(project=project)
+            .order_by("id")
+            .values_list(
+                "activity__code",
+                "resource_id",
+                "planned_quantity",
+                "remaining_quantity",
+                "actual_quantity",
+                "planned_cost",
+                "actual_cost",
+            )
+        ],
+    )
+    return ExportNetwork(engine, names, resources)

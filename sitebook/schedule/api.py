@@ -3,12 +3,14 @@ baselines, progress updates, delay warnings, DCMA check, import and export."""
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import File, Query, Router
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sitebook.projects.selectors import project_get
-from sitebook.schedule import selectors, services
+from sitebook.schedule import exporter, importer, selectors, services
 from sitebook.schedule.quality import dcma_for
 from sitebook.schedule.schemas import (
     ActivityFilterIn,
@@ -20,6 +22,8 @@ from sitebook.schedule.schemas import (
     CalendarIn,
     CalendarOut,
     DcmaOut,
+    ExportFormat,
+    ImportOut,
     ProgressIn,
     ProgressOut,
     RelationshipIn,
@@ -193,3 +197,40 @@ def warning_list(request: HttpRequest, project_id: int) -> Any:
 def dcma(request: HttpRequest, project_id: int) -> Any:
     project = _project(request, project_id)
     return {"project_id": project.pk, "checks": dcma_for(project)}
+
+
+# --- import and export -------------------------------------------------------------------------
+
+
+@router.post("/projects/{project_id}/import", response={201: ImportOut})
+def schedule_import(
+    request: HttpRequest,
+    project_id: int,
+    file: File[UploadedFile],
+    source_project: str | None = None,
+) -> Any:
+    """Upload a P6 XER, P6 XML or MS Project XML file (multipart field `file`); it replaces the
+    project's schedule in one transaction. Answers the import report; a file that cannot be
+    read is a 400 naming the problem, and changes nothing."""
+    project = _project(request, project_id, "schedule.import")
+    run = importer.schedule_import(
+        actor=request.user,
+        data=file.read(),
+        filename=file.name or "upload",
+        project=project,
+        source_project=source_project or None,
+    )
+    return 201, run
+
+
+@router.get(
+    "/projects/{project_id}/export",
+    openapi_extra={"responses": {200: {"description": "The schedule file (attachment)."}}},
+)
+def schedule_export(request: HttpRequest, project_id: int, format: ExportFormat = "xer") -> Any:
+    """The project's schedule as a P6 XER file or an MS Project XML (MSPDI) file."""
+    project = _project(request, project_id, "schedule.export")
+    export = exporter.schedule_export(actor=request.user, project=project, format=format)
+    response = HttpResponse(export.data, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    return response

@@ -24,6 +24,7 @@ from sitebook.engine.errors import CycleError, ScheduleError
 from sitebook.engine.network import ActivityType
 from sitebook.engine.network import Project as EngineProject
 from sitebook.interchange.compute import detect_format, read_projects
+from sitebook.interchange.resources import ResourceSet, read_resources
 from sitebook.interchange.xer import read_tables
 from sitebook.projects import access
 from sitebook.projects import services as project_services
@@ -34,6 +35,8 @@ from sitebook.schedule.models import (
     Calendar,
     ImportRun,
     Relationship,
+    Resource,
+    ResourceAssignment,
     ScheduleSettings,
 )
 from sitebook.schedule.services import cycle_message
@@ -130,12 +133,90 @@ def _wbs_codes(
     return out
 
 
-def _count_resources(kind: str, data: bytes) -> int:
-    if kind == "xer":
-        table = read_tables(data).get("TASKRSRC")
-        return len(table.rows) if table else 0
-    marker = b"<ResourceAssignment>" if kind == "pmxml" else b"<Assignment>"
-    return data.count(marker)
+#: Quantities and costs are stored with 18 digits (3 or 2 of them decimals).
+_LARGEST = Decimal(10) ** 15
+
+
+def _resources(
+    kind: str, data: bytes, source: EngineProject, skipped: list[str]
+) -> ResourceSet | None:
+    """The file's resources and assignments (P6 XML's are counted and reported skipped)."""
+    if kind == "pmxml":
+        count = data.count(b"<ResourceAssignment>")
+        if count:
+            skipped.append(
+                _("%(n)d resource assignments: resources of P6 XML files are not read yet.")
+                % {"n": count}
+            )
+        return None
+    try:
+        found = read_resources(kind, data, {a.id for a in source.activities})
+    except ScheduleError as exc:
+        raise InvalidInput.field("file", str(exc)) from exc
+    if found is None:
+        return None
+    for assignment, resource in found.unknown_resource:
+        skipped.append(
+            _("Assignment %(id)s names resource %(resource)s, which the file does not define.")
+            % {"id": assignment, "resource": resource}
+        )
+    kept = []
+    for a in found.assignments:
+        figures = (
+            a.planned_quantity,
+            a.remaining_quantity,
+            a.actual_quantity,
+            a.planned_cost,
+            a.actual_cost,
+        )
+        if any(abs(x) >= _LARGEST for x in figures):
+            skipped.append(
+                _("Resource %(resource)s on activity %(activity)s: a figure too large to store.")
+                % {"resource": a.resource_id, "activity": a.activity_id}
+            )
+            continue
+        kept.append(a)
+    found.assignments = kept
+    return found
+
+
+def _store_resources(
+    found: ResourceSet | None, project: Project, by_id: dict[str, Activity]
+) -> tuple[int, int]:
+    """bulk_create the resources and assignments; returns their counts."""
+    if found is None:
+        return 0, 0
+    org = project.organisation_id
+    unit, cent = Decimal("0.001"), Decimal("0.01")
+    resources = {
+        r.id: Resource(
+            organisation_id=org,
+            project=project,
+            code=r.code[:60],
+            name=r.name[:200],
+            kind=r.kind,
+            unit=r.unit[:20],
+            external_id=r.id[:60],
+        )
+        for r in found.resources
+    }
+    Resource.objects.bulk_create(resources.values())
+    rows = [
+        ResourceAssignment(
+            organisation_id=org,
+            project=project,
+            activity=by_id[a.activity_id],
+            resource=resources[a.resource_id],
+            planned_quantity=a.planned_quantity.quantize(unit),
+            remaining_quantity=a.remaining_quantity.quantize(unit),
+            actual_quantity=a.actual_quantity.quantize(unit),
+            planned_cost=a.planned_cost.quantize(cent),
+            actual_cost=a.actual_cost.quantize(cent),
+        )
+        for a in found.assignments
+    ]
+    ResourceAssignment.objects.bulk_create(rows, batch_size=1000)
+    return len(resources), len(rows)
 
 
 def schedule_import(
@@ -172,12 +253,7 @@ def schedule_import(
     mapped: list[str] = []
     skipped: list[str] = []
     names = _wbs_names(kind, data, source)
-    resources = _count_resources(kind, data)
-    if resources:
-        skipped.append(
-            _("%(n)d resource assignments: resources are not stored by the schedule centre yet.")
-            % {"n": resources}
-        )
+    resources = _resources(kind, data, source, skipped)
     with transaction.atomic():
         if project is None:
             project = project_services.project_create(
@@ -317,6 +393,7 @@ def schedule_import(
         for start in range(0, len(links), batch_size):
             Relationship.objects.bulk_create(links[start : start + batch_size])
             progress("relationships", min(start + batch_size, len(links)), len(links))
+        resource_count, assignment_count = _store_resources(resources, project, by_id)
         # Settings
         settings = ScheduleSettings.objects.filter(project=project).first() or ScheduleSettings(
             organisation_id=org, project=project
@@ -349,6 +426,8 @@ def schedule_import(
                 "started": sum(1 for a in source.activities if a.actual_start),
                 "completed": sum(1 for a in source.activities if a.actual_finish),
                 "constraints": sum(1 for a in source.activities if a.primary_constraint),
+                "resources": resource_count,
+                "assignments": assignment_count,
             },
             "mapped": mapped,
             "skipped": skipped,
@@ -375,6 +454,8 @@ def _clear(project: Project) -> int:
         return 0
     ScheduleSettings.objects.filter(project=project).update(default_calendar=None, baseline=None)
     Relationship.objects.filter(project=project).delete()
+    ResourceAssignment.objects.filter(project=project).delete()
+    Resource.objects.filter(project=project).delete()
     Activity.objects.filter(project=project).delete()
     Calendar.objects.filter(project=project).delete()
     return count

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sitebook.core.models import BusinessModel
+from sitebook.core.models import MONEY, BusinessModel
 from sitebook.engine.network import ActivityType, ConstraintType, LagUnit, LinkType
 from sitebook.projects.models import Project, ProjectMember, WbsNode
 
@@ -332,3 +332,62 @@ class ImportRun(BusinessModel):
 
     def __str__(self) -> str:
         return self.filename
+
+
+RESOURCE_KINDS = [
+    ("labour", _("Labour")),
+    ("equipment", _("Equipment")),
+    ("material", _("Material")),
+    ("cost", _("Cost")),
+]
+QUANTITY = {"max_digits": 18, "decimal_places": 3}
+
+
+class Resource(BusinessModel):
+    """A resource of the project's schedule (labour, equipment, material), as the imported
+    file defines it (P6 RSRC, MS Project Resource)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="schedule_resources"
+    )
+    code = models.CharField(_("resource ID"), max_length=60)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    kind = models.CharField(_("type"), max_length=12, choices=RESOURCE_KINDS, default="labour")
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    external_id = models.CharField(_("identifier in the source file"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["project_id", "code", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+
+class ResourceAssignment(BusinessModel):
+    """A resource on an activity: budgeted, remaining and actual units (hours for labour and
+    equipment, the resource's unit for material) and costs."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="resource_assignments"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("activity")
+    )
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("resource")
+    )
+    planned_quantity = models.DecimalField(_("budgeted units"), default=0, **QUANTITY)
+    remaining_quantity = models.DecimalField(_("remaining units"), default=0, **QUANTITY)
+    actual_quantity = models.DecimalField(_("actual units"), default=0, **QUANTITY)
+    planned_cost = models.DecimalField(_("budgeted cost"), default=0, **MONEY)
+    actual_cost = models.DecimalField(_("actual cost"), default=0, **MONEY)
+
+    class Meta:
+        verbose_name = _("resource assignment")
+        verbose_name_plural = _("resource assignments")
+        ordering = ["project_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} → {self.activity_id}"

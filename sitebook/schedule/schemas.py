@@ -23,6 +23,7 @@ ConstraintKind = Literal[
 ]
 LinkKind = Literal["FS", "SS", "FF", "SF"]
 LagKind = Literal["working", "elapsed", "percent"]
+ExportFormat = Literal["xer", "mspdi"]
 
 
 class ActivityIn(Schema):

@@ -8,9 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Round
 
 from sitebook.core.errors import NotFound
 from sitebook.projects import access
@@ -23,6 +35,8 @@ from sitebook.schedule.models import (
     ImportRun,
     ProgressUpdate,
     Relationship,
+    Resource,
+    ResourceAssignment,
     ScheduleSettings,
 )
 
@@ -78,6 +92,50 @@ def progress_list(project: Project) -> QuerySet[ProgressUpdate]:
 
 def import_list(project: Project) -> QuerySet[ImportRun]:
     return ImportRun.objects.filter(project=project).order_by("-id")
+
+
+def _sum_in(field: str, step: Decimal) -> Any:
+    """SUM of a decimal column in whole `step`s (an integer): exact on SQLite too, which
+    keeps decimals with a fraction as binary floats."""
+    scaled = ExpressionWrapper(
+        F(field) / Value(step), output_field=DecimalField(max_digits=30, decimal_places=3)
+    )
+    return Coalesce(
+        Sum(Cast(Round(scaled), BigIntegerField())), Value(0), output_field=BigIntegerField()
+    )
+
+
+_UNIT, _CENT = Decimal("0.001"), Decimal("0.01")
+
+
+def resource_list(project: Project) -> list[Resource]:
+    """The project's resources with their assignments' totals (one query): `assignment_count`,
+    `planned_units`, `actual_units`, `planned_cost`, `actual_cost`."""
+    rows = list(
+        Resource.objects.filter(project=project)
+        .annotate(
+            assignment_count=Count("assignments"),
+            planned_units_n=_sum_in("assignments__planned_quantity", _UNIT),
+            actual_units_n=_sum_in("assignments__actual_quantity", _UNIT),
+            planned_cost_n=_sum_in("assignments__planned_cost", _CENT),
+            actual_cost_n=_sum_in("assignments__actual_cost", _CENT),
+        )
+        .order_by("code", "id")
+    )
+    for row in rows:
+        row.planned_units = Decimal(row.planned_units_n) * _UNIT
+        row.actual_units = Decimal(row.actual_units_n) * _UNIT
+        row.planned_cost = Decimal(row.planned_cost_n) * _CENT
+        row.actual_cost = Decimal(row.actual_cost_n) * _CENT
+    return rows
+
+
+def assignment_list(activity: Activity) -> QuerySet[ResourceAssignment]:
+    return (
+        ResourceAssignment.objects.filter(activity=activity)
+        .select_related("resource")
+        .order_by("resource__code", "id")
+    )
 
 
 def relationship_list(project: Project) -> QuerySet[Relationship]:

@@ -14,10 +14,12 @@ urlpatterns = [
     path("<int:project_id>/schedule/gantt/", views.gantt, name="gantt"),
     path("<int:project_id>/schedule/gantt.json", views.gantt_data, name="gantt_data"),
     path("<int:project_id>/schedule/import/", views.schedule_import, name="import"),
+    path("<int:project_id>/schedule/export/", views.schedule_export, name="export"),
     path("<int:project_id>/schedule/baselines/", views.baselines, name="baselines"),
     path("<int:project_id>/schedule/progress/", views.progress, name="progress"),
     path("<int:project_id>/schedule/warnings/", views.warnings, name="warnings"),
     path("<int:project_id>/schedule/lookahead/", views.lookahead, name="lookahead"),
+    path("<int:project_id>/schedule/resources/", views.resources, name="resources"),
     path("<int:project_id>/schedule/dcma/", views.dcma, name="dcma"),
     path("<int:project_id>/schedule/reschedule/", views.reschedule, name="reschedule"),
 ]

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from sitebook.core.web import form_errors, paginate
 from sitebook.projects import access
 from sitebook.projects.models import Project
 from sitebook.projects.selectors import member_list, project_get, wbs_list
-from sitebook.schedule import adapters, importer, selectors, services
+from sitebook.schedule import adapters, exporter, importer, selectors, services
 from sitebook.schedule.forms import ActivityForm, BaselineForm, ImportForm, RelationshipForm
 from sitebook.schedule.models import Activity
 from sitebook.schedule.quality import dcma_for
@@ -170,6 +171,7 @@ def activity_detail(request: HttpRequest, project_id: int, activity_id: int) -> 
         predecessors=preds,
         drivers=drivers,
         successors=selectors.successors(activity),
+        assignments=list(selectors.assignment_list(activity)),
         link_form=link_form,
         hpd=float(activity.calendar.hours_per_day),
         status=status,
@@ -224,6 +226,18 @@ def schedule_import(request: HttpRequest, project_id: int) -> HttpResponse:
         runs=selectors.import_list(project)[:10],
         status=status,
     )
+
+
+@login_required
+def schedule_export(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Download the project's schedule as P6 XER (?format=xer) or MS Project XML (mspdi)."""
+    project = project_get(request.user, project_id, "schedule.export")
+    export = exporter.schedule_export(
+        actor=request.user, project=project, format=request.GET.get("format", "xer")
+    )
+    response = HttpResponse(export.data, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    return response
 
 
 @login_required
@@ -383,6 +397,18 @@ def lookahead(request: HttpRequest, project_id: int) -> HttpResponse:
         rows=rows,
         weeks=weeks,
         settings=settings,
+    )
+
+
+@login_required
+def resources(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = project_get(request.user, project_id, "schedule.view")
+    return _page(
+        request,
+        "schedule/resources.html",
+        project,
+        "resources",
+        resources=selectors.resource_list(project),
     )
 
 

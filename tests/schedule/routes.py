@@ -91,7 +91,7 @@ def _progress_json(w: Any, u: Any) -> dict[str, Any]:
 
 
 def routes(R: Any) -> list[Any]:
-    V, E = "schedule.view", "schedule.edit"
+    V, E, X = "schedule.view", "schedule.edit", "schedule.export"
     return [
         R("schedule:activity_list", "GET", "project", V, _sp),
         R(
@@ -127,6 +127,7 @@ def routes(R: Any) -> list[Any]:
             _sp,
             body=lambda w, u: {"file": SimpleUploadedFile("airport.xer", AIRPORT)},
         ),
+        R("schedule:export", "GET", "project", X, _sp, query=lambda w: "format=xer"),
         R("schedule:baselines", "GET", "project", V, _sp),
         R(
             "schedule:baselines",
@@ -140,6 +141,7 @@ def routes(R: Any) -> list[Any]:
         R("schedule:progress", "POST", "project", "schedule.progress", _sp, body=_progress_form),
         R("schedule:warnings", "GET", "project", V, _sp),
         R("schedule:lookahead", "GET", "project", V, _sp),
+        R("schedule:resources", "GET", "project", V, _sp),
         R("schedule:dcma", "GET", "project", V, _sp),
         R("schedule:reschedule", "POST", "project", E, _sp),
         # --- API ---
@@ -229,6 +231,15 @@ def routes(R: Any) -> list[Any]:
         ),
         R("api:progress_list", "GET", "project", V, _sp),
         R("api:progress_update", "POST", "project", "schedule.progress", _sp, body=_progress_json),
+        R("api:schedule_export", "GET", "project", X, _sp, query=lambda w: "format=mspdi"),
+        R(
+            "api:schedule_import",
+            "POST",
+            "project",
+            "schedule.import",
+            _sp,
+            body=lambda w, u: {"file": SimpleUploadedFile("airport.xer", AIRPORT)},
+        ),
         R("api:warning_list", "GET", "project", V, _sp),
         R("api:dcma", "GET", "project", V, _sp),
     ]

@@ -146,6 +146,17 @@ def test_cli_import_into_new_project(world_a: Any, capsys: Any) -> None:
     _assert_stored_equal_engine(project, AIRPORT)
 
 
+def test_cli_imports_hs2_with_engine_dates(world_a: Any, capsys: Any) -> None:
+    """`sitebook import` of the 3,994-activity HS2 file, the way a scheduler runs it."""
+    call_command("import", str(HS2), project="HS2-CLI", organisation=world_a.org.slug)
+    captured = capsys.readouterr()
+    assert "activities 3994" in captured.out
+    assert "relationships" in captured.err  # the progress bar went through every stage
+    project = world_a.project.__class__.objects.get(organisation=world_a.org, code="HS2-CLI")
+    assert ImportRun.objects.get(project=project).report["counts"]["activities"] == 3994
+    _assert_stored_equal_engine(project, HS2)
+
+
 def test_progress_update_reschedules_and_keeps_history(airport: Any) -> None:
     project = airport.project
     services.baseline_capture(actor=airport.admin, project=project, name="BL")

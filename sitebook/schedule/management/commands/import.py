@@ -13,11 +13,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sitebook.accounts.models import Membership, Organisation, User
 from sitebook.audit.context import acting
 from sitebook.core.errors import SitebookError
 from sitebook.projects.models import Project
 from sitebook.schedule.importer import schedule_import
+from sitebook.schedule.management.commands._acting import acting_user
 
 
 class Command(BaseCommand):
@@ -42,21 +42,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        orgs = Organisation.objects.all()
-        if options["organisation"]:
-            orgs = orgs.filter(slug=options["organisation"])
-        org = orgs.order_by("id").first()
-        if org is None:
-            raise CommandError("no such organisation")
-        if options["user"]:
-            user = User.objects.filter(username=options["user"]).first()
-        else:
-            admin = (
-                Membership.objects.filter(organisation=org, is_admin=True).order_by("id").first()
-            )
-            user = admin.user if admin else None
-        if user is None:
-            raise CommandError("no user to act as; pass --user")
+        org, user = acting_user(options["organisation"], options["user"])
         project = Project.objects.filter(organisation=org, code=options["project"]).first()
         with acting(user, "cli"):
             try:
