@@ -45,19 +45,18 @@ KNOWN_MISMATCHES: dict[str, int] = {
     "task-links-project2019-mspdi.xml": 0,  # all 16 tasks are manually scheduled
     "mspdirelations.xml": 0,
     "legacy-sample.xml": 0,
-    # 21 of 40, none of them a logic error (the file has no links):
+    # 19 of 40, none of them a logic error (the file has no links):
     # * tasks 5, 13, 21, 29, 37 ("Task 5" of each group): WorkContour 8, a contoured
     #   assignment whose timephased work leaves zero-work days inside the task, so its span is
     #   longer than its Duration; the engine schedules Duration.
     # * tasks 1-6, 9, 12, 14, 17-20, 22: MS Project's stored late dates are stale (late finish
     #   2008-12-11 17:00 / 2008-12-12 05:00 though the project finishes 2009-01-02 11:00 and
     #   no task has a successor; tasks 2 and 10 in the same situation got different late dates).
-    # * tasks 10, 11: slack 120 h stored, 123 h computed: MS Project seems to measure it on
-    #   the project calendar (12-12 05:00 -> 01-02 08:00 is 120 h on Standard, 123 h on the
-    #   task's night-shift calendar).
     # * task 34: duration PT138H53M18S; the engine counts whole minutes, so the late start is
     #   08:07 where MS Project stores 08:06:42.
-    "mspditimephased.xml": 21,
+    # (Tasks 10 and 11, on night-shift resource calendars, match since their slack is
+    # measured on the project calendar: see test_slack_of_resource_calendar_tasks_...)
+    "mspditimephased.xml": 19,
 }
 
 #: The timephased file's early dates are right on every task but the contoured ones.
@@ -166,6 +165,27 @@ def test_reads_summaries_milestones_constraints_and_resource_calendars() -> None
     assert calendar.week[1] == ((0, 180), (240, 720), (780, 1020), (1380, 1440))
     night = project.calendars["2"]
     assert night.week[0] == ((1380, 1440),)
+
+
+def test_slack_of_resource_calendar_tasks_is_measured_on_the_project_calendar() -> None:
+    """MS Project schedules a task without a calendar of its own on its resources'
+    calendars, but measures its slack on the project calendar. The file shows it: for every
+    unfinished night-shift task (9-14) and 24-hour task (20-22) the stored TotalSlack is the
+    stored late finish - early finish counted on Standard, not on the resource calendar
+    (tasks 10, 11: 12-12 05:00 -> 01-02 08:00 is 120 h on Standard, 123 h at night)."""
+    data = (FIXTURES / "mspditimephased.xml").read_bytes()
+    project = read_mspdi(data, "m.xml")[0]
+    by_id = project.activity_by_id()
+    assert by_id["10"].calendar_id == "13"  # Resource 10's night shift
+    assert by_id["10"].float_calendar_id == project.default_calendar_id == "1"
+    results = schedule(project).results
+    # A day-shift resource calendar counts like Standard: task 25 keeps its 100 h.
+    assert by_id["25"].calendar_id == "29" and by_id["25"].float_calendar_id == "1"
+    assert results["25"].total_float_hours == 100
+    for uid in ("10", "11"):
+        assert results[uid].late_finish == dt.datetime(2009, 1, 2, 8, 0)
+        assert results[uid].early_finish == dt.datetime(2008, 12, 12, 5, 0)
+        assert results[uid].total_float_hours == results[uid].free_float_hours == 120
 
 
 def test_manual_tasks_are_flagged_and_pinned_at_their_start() -> None:
