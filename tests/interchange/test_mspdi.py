@@ -169,10 +169,11 @@ def test_reads_summaries_milestones_constraints_and_resource_calendars() -> None
 
 def test_slack_of_resource_calendar_tasks_is_measured_on_the_project_calendar() -> None:
     """MS Project schedules a task without a calendar of its own on its resources'
-    calendars, but measures its slack on the project calendar. The file shows it: for every
-    unfinished night-shift task (9-14) and 24-hour task (20-22) the stored TotalSlack is the
-    stored late finish - early finish counted on Standard, not on the resource calendar
-    (tasks 10, 11: 12-12 05:00 -> 01-02 08:00 is 120 h on Standard, 123 h at night)."""
+    calendars, but measures its slack on the project calendar. The file shows it: for all six
+    night-shift tasks (9-14) and three of the six 24-hour ones (20-22) the stored TotalSlack
+    is the stored late finish - early finish counted on Standard, never on the resource
+    calendar (17-19 fit neither); tasks 10, 11: 12-12 05:00 -> 01-02 08:00 is 120 h on
+    Standard, 123 h at night."""
     data = (FIXTURES / "mspditimephased.xml").read_bytes()
     project = read_mspdi(data, "m.xml")[0]
     by_id = project.activity_by_id()
