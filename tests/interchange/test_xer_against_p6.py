@@ -30,10 +30,10 @@ JSON_KEYS = {
 # so no pass over the stored dates gives it. They are exactly the ALAP activities left in
 # place for want of free float, bar 4 that match (PWP01-7980/7990/8010, AWP01-8490); all
 # 251 ALAP activities P6 moved match. Of the 43, the 24 successors of PWP01-5610 are off by
-# +39/+40 h (one working week, as if their early finish were a week earlier). (AWP01-8510, a start milestone after a 17:00
-# finish that P6 shows at 08:00 next day, matches since both cpm_core and cpm_fast write a
-# start milestone's early date in start form.) p6-23 (3): a stored early start that
-# contradicts the file's own restart date.
+# +39/+40 h (one working week, as if their early finish were a week earlier). (AWP01-8510,
+# a start milestone after a 17:00 finish that P6 shows at 08:00 next day, matches since both
+# cpm_core and cpm_fast write a start milestone's early date in start form.) p6-23 (3): a
+# stored early start that contradicts the file's own restart date.
 KNOWN_MISMATCHES = {
     "airport-terminal.xer": 0,
     "hs2-sp10-cost-loaded.xer": 43,
