@@ -44,7 +44,7 @@ class FundsPolicy(BusinessModel):
     """The organisation's defaults for retention: the cap and the defects liability period."""
 
     retention_cap_percent = models.DecimalField(
-        _("retention cap % of the settlement"), **PERCENT, default=DEFAULT_RETENTION_CAP
+        _("retention cap, percent of the settlement"), **PERCENT, default=DEFAULT_RETENTION_CAP
     )
     defects_liability_months = models.PositiveIntegerField(
         _("defects liability period (months)"), default=DEFAULT_DEFECTS_MONTHS
@@ -75,7 +75,7 @@ class ContractTerms(BusinessModel):
         Contract, on_delete=models.CASCADE, related_name="funds_terms", verbose_name=_("contract")
     )
     retention_cap_percent = models.DecimalField(
-        _("retention cap % of the settlement"), **PERCENT, null=True, blank=True
+        _("retention cap, percent of the settlement"), **PERCENT, null=True, blank=True
     )
     defects_liability_months = models.PositiveIntegerField(
         _("defects liability period (months)"), null=True, blank=True
