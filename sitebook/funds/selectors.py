@@ -6,7 +6,6 @@ totals are exact to the fen on SQLite and PostgreSQL alike; nothing here is stor
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,6 +17,7 @@ from django.db.models.functions import TruncMonth
 from sitebook.core.errors import NotFound
 from sitebook.costs.models import ChangeOrder, Contract, ContractLine
 from sitebook.costs.money import fen_sum, from_fen, to_fen
+from sitebook.engine.cashflow import add_months
 from sitebook.funds.models import (
     DEFAULT_DEFECTS_MONTHS,
     DEFAULT_RETENTION_CAP,
@@ -105,13 +105,6 @@ class Terms:
         if self.completion_date is None:
             return None
         return add_months(self.completion_date, self.defects_liability_months)
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus whole months, on the month's last day when it is shorter."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def contract_terms(contract: Contract) -> Terms:
