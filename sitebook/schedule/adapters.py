@@ -153,6 +153,7 @@ ACTIVITY_COLUMNS = (
     "percent_complete",
     "wbs_id",
     "manually_scheduled",
+    "float_calendar_id",
 )
 
 
@@ -245,6 +246,7 @@ def load_network(project: Project, settings: ScheduleSettings | None = None) -> 
             pct,
             wbs,
             man,
+            float_cal,
         ) = values[:width]
         es, ef, ls, lf, *rest = values[width:]
         stored[pk] = (_aware(es), _aware(ef), _aware(ls), _aware(lf), *rest)
@@ -267,6 +269,7 @@ def load_network(project: Project, settings: ScheduleSettings | None = None) -> 
                 percent_complete=float(pct),
                 wbs_id=str(wbs) if wbs else "",
                 manually_scheduled=bool(man),
+                float_calendar_id=str(float_cal) if float_cal else "",
             )
         )
     link_types = {t.value: t for t in LinkType}

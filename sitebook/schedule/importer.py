@@ -353,6 +353,9 @@ def schedule_import(
                     expected_finish=adapters.from_wall(a.expected_finish),
                     percent_complete=adapters.percent(min(max(a.percent_complete, 0.0), 100.0)),
                     manually_scheduled=a.manually_scheduled,
+                    float_calendar=calendars.get(a.float_calendar_id)
+                    if a.float_calendar_id
+                    else None,
                     external_id=a.id[:60],
                     sort_order=order,
                     **dict(zip(Activity.COMPUTED, computed, strict=True)),

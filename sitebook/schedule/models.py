@@ -165,6 +165,16 @@ class Activity(BusinessModel):
         related_name="activities",
         verbose_name=_("responsible"),
     )
+    #: MS Project: a task on its resources' calendars has its float measured on this one
+    #: (the project calendar); empty: on its own calendar.
+    float_calendar = models.ForeignKey(
+        Calendar,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("float calendar"),
+    )
     #: MS Project: dates fixed by hand, kept out of the logic.
     manually_scheduled = models.BooleanField(_("manually scheduled"), default=False)
     external_id = models.CharField(_("identifier in the source file"), max_length=60, blank=True)
