@@ -111,3 +111,47 @@ def test_airport_terminal_matches_p6_exactly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _compare("airport-terminal.xer", tmp_path, capsys) == []
+
+
+def _edited_after_scheduling(data: bytes) -> set[str]:
+    """Activities changed after their project was last scheduled (P6's values for them are stale).
+
+    P6 stamps each TASK row's `update_date` and each project's `last_schedule_date`; a row
+    updated later was edited after the dates and floats it carries were computed.
+    """
+    text = decode_xer(data)
+    scheduled: dict[str, str] = {}
+    edited: set[str] = set()
+    table = ""
+    columns: list[str] = []
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if parts[0] == "%T":
+            table = parts[1]
+        elif parts[0] == "%F":
+            columns = parts[1:]
+        elif parts[0] == "%R" and table in ("PROJECT", "TASK"):
+            row = dict(zip(columns, parts[1:], strict=False))
+            if table == "PROJECT":
+                scheduled[row["proj_id"]] = row.get("last_schedule_date", "")
+            elif scheduled.get(row["proj_id"]) and row["update_date"] > scheduled[row["proj_id"]]:
+                edited.add(row["task_code"])
+    return edited
+
+
+def test_p6_23_differs_only_where_edited_after_the_last_schedule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """P6 scheduled project 935 at 2025-04-10 09:52; A7720, A7770 and A7820 were updated at
+    09:53 and never rescheduled, so their stored early dates (e.g. A7720 starting 2025-09-24,
+    though it has no predecessor or constraint and its own restart date is 2026-03-10) and
+    floats (free float 8 h above total float) are left from before the edit. Every other
+    activity of both projects, including those three's successor M1320, matches P6."""
+    data = (FIXTURES / "p6-23-progress-override.xer").read_bytes()
+    edited = _edited_after_scheduling(data)
+    differing = {
+        line.split(":")[0].split("/")[1]
+        for line in _compare("p6-23-progress-override.xer", tmp_path, capsys)
+    }
+    assert edited == {"A7720", "A7770", "A7820"}
+    assert differing == edited
