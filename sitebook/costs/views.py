@@ -262,7 +262,9 @@ def budget(request: HttpRequest, project_id: int) -> HttpResponse:
                     method=request.POST.get("method") or "auto",
                     etc=_decimal(request.POST, "etc", required=False),
                     quantity_done=_decimal(request.POST, "quantity_done", required=False),
-                    version=_int(request.POST, "version"),
+                    # The page always says which version it showed: 0 for a line it showed
+                    # without a forecast, so a forecast saved meanwhile is not overwritten.
+                    version=_int(request.POST, "version") or 0,
                 )
                 messages.success(request, _("Forecast saved."))
             else:
@@ -298,6 +300,11 @@ def budget(request: HttpRequest, project_id: int) -> HttpResponse:
     )
     for line in lines:
         line.outlook = forecasts.get(line.item_code)  # type: ignore[attr-defined]
+    # A line's forecast is changed from its own form (?forecast=<item code>), which carries
+    # the version shown; the general form only offers lines without a forecast yet.
+    editing = next(
+        (x for x in lines if forecasts and x.item_code == request.GET.get("forecast")), None
+    )
     return _page(
         request,
         "costs/budget.html",
@@ -308,6 +315,8 @@ def budget(request: HttpRequest, project_id: int) -> HttpResponse:
         total=sum((line.amount for line in lines), Decimal("0.00")),
         revisions=selectors.revision_list(project),
         shown=revision_id,
+        editing=editing,
+        unforecast=[x for x in lines if x.outlook is None or x.outlook.forecast is None],  # type: ignore[attr-defined]
         codes=selectors.cost_code_list(project),
         status=status,
     )

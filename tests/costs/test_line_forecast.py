@@ -189,3 +189,27 @@ def test_api_and_page_show_the_line_forecast(world_a: OrgWorld, codes: dict[str,
     html = web.get(f"/projects/{p}/costs/budget/").content.decode()
     assert 'id="line-forecast"' in html and "10.00" in html
     assert LineForecast.objects.get(item_code="010502001").etc == D("10.00")
+
+
+def test_page_refuses_to_overwrite_a_forecast_saved_meanwhile(
+    world_a: OrgWorld, codes: dict[str, object]
+) -> None:
+    """Two people open the BOQ page; the second save must not silently replace the first."""
+    web = Client()
+    web.force_login(world_a.admin)
+    url = f"/projects/{world_a.project.pk}/costs/budget/"
+    first = {"action": "forecast", "item_code": "010502001", "method": "manual", "etc": "10.00"}
+    assert web.post(url, first).status_code == 302
+    # A form opened before that save still believes the line has no forecast (version 0).
+    late = {**first, "etc": "99.00", "version": "0"}
+    assert web.post(url, late).status_code == 409
+    assert LineForecast.objects.get(item_code="010502001").etc == D("10.00")
+    # The line's own form carries the version it shows, and that save goes through.
+    html = web.get(url, {"forecast": "010502001"}).content.decode()
+    version = LineForecast.objects.get(item_code="010502001").version
+    assert f'name="version" value="{version}"' in html and 'value="10.00"' in html
+    again = {**first, "etc": "12.00", "version": str(version)}
+    assert web.post(url, again).status_code == 302
+    stale = {**first, "etc": "13.00", "version": str(version)}
+    assert web.post(url, stale).status_code == 409
+    assert LineForecast.objects.get(item_code="010502001").etc == D("12.00")
