@@ -8,22 +8,25 @@ from sitebook.projects.models import Project, WbsNode
 from sitebook.schedule import services
 
 DAY = 480
-# (code, WBS code, name, days, predecessors)
+# (code, WBS code, name, days, predecessors, cost code): the cost codes are the demo BOQ's
+# (costs/demo.py), so the cost centre spreads each code's budget over these activities'
+# baseline dates (PV) and weights their progress (EV). Preliminaries and overheads (04) run
+# the whole project, so they keep their planned dates rather than follow the site set-up.
 ACTIVITIES = [
-    ("A1000", "1.1", "开工 / Notice to proceed", 0, []),
-    ("A1010", "1.2", "临时设施搭设 / Site set-up", 15, ["A1000"]),
-    ("A1100", "2.1", "工程桩施工 / Piling", 40, ["A1010"]),
-    ("A1200", "2.2", "基坑支护与土方开挖 / Shoring and excavation", 45, ["A1100"]),
-    ("A1300", "2.3", "地下室结构 / Basement structure", 60, ["A1200"]),
-    ("A1400", "3.1", "1-10层主体结构 / Structure floors 1-10", 70, ["A1300"]),
-    ("A1500", "3.2", "11-24层主体结构 / Structure floors 11-24", 90, ["A1400"]),
-    ("A1600", "3.3", "屋面工程 / Roof", 20, ["A1500"]),
-    ("A1700", "4.1", "给排水安装 / Plumbing", 80, ["A1400"]),
-    ("A1710", "4.2", "电气安装 / Electrical", 85, ["A1400"]),
-    ("A1720", "4.3", "通风空调安装 / HVAC", 90, ["A1400"]),
-    ("A1800", "5.1", "幕墙工程 / Curtain wall", 100, ["A1500"]),
-    ("A1810", "5.2", "室内装修 / Interior fit-out", 110, ["A1600", "A1700", "A1710"]),
-    ("A1900", "6", "竣工验收 / Handover", 0, ["A1800", "A1810", "A1720"]),
+    ("A1000", "1.1", "开工 / Notice to proceed", 0, [], ""),
+    ("A1010", "1.2", "临时设施搭设 / Site set-up", 15, ["A1000"], ""),
+    ("A1100", "2.1", "工程桩施工 / Piling", 40, ["A1010"], "01.01"),
+    ("A1200", "2.2", "基坑支护与土方开挖 / Shoring and excavation", 45, ["A1100"], "01.02"),
+    ("A1300", "2.3", "地下室结构 / Basement structure", 60, ["A1200"], "01.03"),
+    ("A1400", "3.1", "1-10层主体结构 / Structure floors 1-10", 70, ["A1300"], "01.03"),
+    ("A1500", "3.2", "11-24层主体结构 / Structure floors 11-24", 90, ["A1400"], "01.03"),
+    ("A1600", "3.3", "屋面工程 / Roof", 20, ["A1500"], "01.03"),
+    ("A1700", "4.1", "给排水安装 / Plumbing", 80, ["A1400"], "02"),
+    ("A1710", "4.2", "电气安装 / Electrical", 85, ["A1400"], "02"),
+    ("A1720", "4.3", "通风空调安装 / HVAC", 90, ["A1400"], "02"),
+    ("A1800", "5.1", "幕墙工程 / Curtain wall", 100, ["A1500"], "03"),
+    ("A1810", "5.2", "室内装修 / Interior fit-out", 110, ["A1600", "A1700", "A1710"], "03"),
+    ("A1900", "6", "竣工验收 / Handover", 0, ["A1800", "A1810", "A1720"], ""),
 ]
 
 
@@ -31,7 +34,7 @@ def load(*, actor: Any, project: Project) -> None:
     """Activities, relationships and a baseline for the demo tower (one reschedule each)."""
     nodes = {n.code: n.pk for n in WbsNode.objects.filter(project=project)}
     ids: dict[str, int] = {}
-    for code, wbs, name, days, _preds in ACTIVITIES:
+    for code, wbs, name, days, _preds, cost_code in ACTIVITIES:
         kind = "task" if days else ("start_milestone" if code == "A1000" else "finish_milestone")
         ids[code] = services.activity_create(
             actor=actor,
@@ -41,8 +44,9 @@ def load(*, actor: Any, project: Project) -> None:
             type=kind,
             wbs_id=nodes.get(wbs),
             original_duration=days * DAY,
+            cost_code=cost_code,
         ).pk
-    for code, _wbs, _name, _days, preds in ACTIVITIES:
+    for code, _wbs, _name, _days, preds, _cost_code in ACTIVITIES:
         for pred in preds:
             services.relationship_create(
                 actor=actor, project=project, predecessor_id=ids[pred], successor_id=ids[code]
