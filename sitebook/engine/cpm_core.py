@@ -537,6 +537,15 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
                 tf = min(start_float, finish_float)
             else:
                 tf = finish_float
+            smaller_slack = fc is not None and not a.is_started
+            if smaller_slack:
+                # Only MS Project tasks have a float calendar, and MS Project's Total Slack is
+                # the smaller of start and finish slack ("Total Slack (task field)"); counted
+                # on another calendar the two differ (mspditimephased.xml, 24-hour task 17:
+                # 103 h from early to late start on Standard, 112 h between the finishes;
+                # MS Project stores 103 h). A started task has no start slack, so keeps its
+                # finish slack.
+                tf = min(start_float, finish_float)
             ff = _free_float(
                 i,
                 acts,
@@ -555,6 +564,8 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             if fc is not None and ff:
                 allowed = c.finish_at(ef[i] + ff)
                 ff = max(0, fc.ordinal(allowed) - fc.ordinal(disp_finish[i]))
+            if smaller_slack and tf is not None:
+                ff = max(0, min(ff, tf))  # MS Project: free slack never exceeds total slack
             if options.use_expected_finish and a.expected_finish is not None:
                 # P6 pins an activity with an expected finish to that finish: no free float.
                 ff = 0

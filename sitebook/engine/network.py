@@ -144,7 +144,8 @@ class Activity:
     manually_scheduled: bool = False
     #: The calendar total and free float are measured on, when not the activity's own: MS
     #: Project measures the slack of a task scheduled on its resources' calendars on the
-    #: project calendar.
+    #: project calendar. Such a task not yet started gets MS Project's total slack, the
+    #: smaller of start and finish slack, and free slack no larger than that.
     float_calendar_id: str = ""
 
     @property

@@ -20,6 +20,9 @@ predecessors start at the project start (the data date given to the engine is th
 start, not the status date, because MS Project never moves unstarted work to the status date);
 total slack is late finish - early finish; slack of completed tasks is 0. A task on its
 resources' calendars has its slack measured on the project calendar (`float_calendar_id`).
+A task not yet started whose assignment is contoured (`WorkContour` 8: the user typed its
+timephased work) lasts from the first to the last of that work, zero-work days included
+(`_contoured_work_spans`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from sitebook.engine.calendars import compile_calendar, to_minutes
 from sitebook.engine.errors import FormatError
 from sitebook.engine.network import (
     Activity,
@@ -156,6 +160,7 @@ def _read_project(root: Element, name: str) -> Project:
     tasks = tasks_element.findall("Task") if tasks_element is not None else []
     resource_calendars = _resource_calendars(root)
     task_resources = _task_resources(root)
+    contoured_spans = _contoured_work_spans(root)
     parents: list[tuple[int, str]] = []  # (outline level, wbs node) of open summaries
     pending_links: list[tuple[Element, str]] = []
     for index, task in enumerate(tasks, start=1):
@@ -190,6 +195,9 @@ def _read_project(root: Element, name: str) -> Project:
             # calendars schedule the work but do not take over that function of it.
             if activity.calendar_id != project.default_calendar_id:
                 activity.float_calendar_id = project.default_calendar_id
+        span = contoured_spans.get(uid)
+        if span is not None and not activity.is_started:
+            _stretch_to_contoured_work(project, activity, span)
         project.activities.append(activity)
         pending_links.extend((link, uid) for link in task.findall("PredecessorLink"))
     known = {a.id for a in project.activities}
@@ -233,6 +241,64 @@ def _task_resources(root: Element) -> dict[str, list[str]]:
             continue
         result.setdefault(task, []).append(resource)
     return result
+
+
+#: `WorkContour` of an assignment whose timephased work the user edited by hand.
+_CONTOURED = "8"
+#: `TimephasedData/Type` of an assignment's remaining work (2 is its actual work).
+_REMAINING_WORK = "1"
+
+
+def _contoured_work_spans(root: Element) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """Task UID -> (first, last) moment of remaining work of its contoured assignments.
+
+    A contoured assignment (`WorkContour` 8) carries the work the user typed in, period by
+    period, as `TimephasedData` of `Type` 1 (remaining work). Periods of zero work inside it
+    are working time in which the task does nothing: MS Project keeps them inside the task,
+    so its span is longer than its `Duration` (mspditimephased.xml, task 5: Duration 75 h, no
+    work from 11-26 09:00 to 12-01 09:00, so 99 h from 11-20 09:00 to 12-08 12:00, which is
+    MS Project's Finish; its late start is the late finish less the same 99 h). The span
+    runs from the start of the first period with work to the end of the last one.
+    """
+    result: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    assignments = root.find("Assignments")
+    for assignment in assignments.findall("Assignment") if assignments is not None else []:
+        task = text(assignment, "TaskUID")
+        if task is None or text(assignment, "WorkContour") != _CONTOURED:
+            continue
+        for period in assignment.findall("TimephasedData"):
+            if text(period, "Type") != _REMAINING_WORK:
+                continue
+            where = f"Assignment of task {task}/TimephasedData"
+            if not parse_duration(text(period, "Value"), f"{where}/Value"):
+                continue
+            start = to_datetime(text(period, "Start"), f"{where}/Start")
+            finish = to_datetime(text(period, "Finish"), f"{where}/Finish")
+            if start is None or finish is None:
+                continue
+            first, last = result.get(task, (start, finish))
+            result[task] = (min(first, start), max(last, finish))
+    return result
+
+
+def _stretch_to_contoured_work(
+    project: Project, activity: Activity, span: tuple[dt.datetime, dt.datetime]
+) -> None:
+    """Make a task not yet started last as long as its contoured work spans.
+
+    The engine lays `remaining_duration` working minutes from the task's start, so it gets
+    the working time of the span (on the task's calendar) when that is longer; `Duration`
+    stays in `original_duration`. Started tasks keep theirs: MS Project lays their remaining
+    work from `Resume` (checked on the file's five in-progress contoured tasks).
+    """
+    first, last = span
+    calendar = compile_calendar(
+        project.calendars[activity.calendar_id],
+        first.date() - dt.timedelta(days=1),
+        last.date() + dt.timedelta(days=1),
+    )
+    minutes = calendar.between(to_minutes(first), to_minutes(last))
+    activity.remaining_duration = max(activity.remaining_duration, minutes)
 
 
 def _resource_driven_calendar(
@@ -353,10 +419,26 @@ def _type_milestones(project: Project) -> None:
             activity.type = ActivityType.FINISH_MILESTONE
 
 
+def _to_nearest_minute(value: str | None, where: str) -> dt.datetime | None:
+    """A stored date to the nearest minute (`to_datetime` drops the seconds).
+
+    The engine counts whole minutes (`parse_duration` rounds PT138H53M18S to 8,333), so what
+    MS Project computed with seconds compares with its nearest minute: mspditimephased.xml
+    task 34 starts late at 08:06:42, which the engine, 8,333 minutes before 11:00, gives
+    as 08:07.
+    """
+    moment = to_datetime(value, where)
+    if moment is None or value is None:
+        return moment
+    seconds = dt.datetime.fromisoformat(value.strip()[:19]).second
+    return moment + dt.timedelta(minutes=1) if seconds >= 30 else moment
+
+
 def stored_values(data: bytes) -> dict[str, dict[str, dt.datetime | float | bool | None]]:
     """What MS Project computed and stored, per task UID (project summary excluded).
 
-    Keys: start, finish, early_start, early_finish, late_start, late_finish (datetimes),
+    Keys: start, finish, early_start, early_finish, late_start, late_finish (datetimes, to
+    the nearest minute),
     total_slack_hours, free_slack_hours (floats, from tenths of a minute), manual, summary,
     complete (bools). For tests and import reports.
     """
@@ -377,7 +459,7 @@ def stored_values(data: bytes) -> dict[str, dict[str, dt.datetime | float | bool
             ("late_start", "LateStart"),
             ("late_finish", "LateFinish"),
         ):
-            row[key] = to_datetime(text(task, tag), tag)
+            row[key] = _to_nearest_minute(text(task, tag), tag)
         for key, tag in (("total_slack_hours", "TotalSlack"), ("free_slack_hours", "FreeSlack")):
             tenths = to_int(text(task, tag), tag)
             row[key] = None if tenths is None else tenths / 600.0

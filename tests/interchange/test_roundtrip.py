@@ -9,7 +9,10 @@ project before scheduling, after asserting everything else.
 Neither format carries the calendar MS Project measures slack on for a task scheduled on its
 resources' calendars (`Activity.float_calendar_id`, set by `read_mspdi`): P6 has no such
 thing, and the MSPDI writer gives every task its calendar as its own. Both tests copy it from
-the original onto the read-back project before scheduling.
+the original onto the read-back project before scheduling. Nor does the MSPDI writer carry a
+contoured assignment's timephased work, from which `read_mspdi` gives a task not yet started
+the working time its work spans (zero-work days included) as `remaining_duration`: the MSPDI
+test copies that too for MSPDI sources.
 
 MSPDI cannot carry several P6 features (see `sitebook.interchange.mspdi_writer`): P6
 scheduling options and the data date (`read_mspdi` always applies MS Project's semantics and
@@ -245,6 +248,14 @@ def _carry_over_float_calendars(
         by_key[key(activity)].float_calendar_id = activity.float_calendar_id
 
 
+def _carry_over_contoured_spans(original: Project, back: Project) -> None:
+    """Copy the remaining duration of each task not yet started (see the module docstring)."""
+    by_id = back.activity_by_id()
+    for activity in original.activities:
+        if not activity.is_started:
+            by_id[activity.id].remaining_duration = activity.remaining_duration
+
+
 def _carry_over_mspdi_losses(original: Project, back: Project) -> None:
     """Copy onto `back` exactly what MSPDI cannot carry (the module docstring's list)."""
     back.options = dataclasses.replace(original.options)
@@ -325,6 +336,7 @@ def test_mspdi_round_trip(relative: str) -> None:
             assert {a.id: (a.type, a.wbs_id, a.code) for a in back.activities} == {
                 a.id: (a.type, a.wbs_id, a.code) for a in original.activities
             }
+            _carry_over_contoured_spans(original, back)
         _carry_over_mspdi_losses(original, back)
         _carry_over_float_calendars(original, back, _by_id)
         second = schedule(back)
