@@ -34,8 +34,9 @@ JSON_KEYS = {
 # the file (not implemented: it rests on this one file and on an unexplained way of counting):
 # in that pass in-progress PWP01-170 and PWP02-11780 (physical % complete 100, planned
 # finish before the data date, expected finishes a week and 31 h away) finish at the data
-# date, and the float is counted on an 08:00-16:00 Monday-Friday day (calendar 640 before it
-# was changed to 08:00-12:00/13:00-17:00 on 2017-06-21, the one exception it still carries).
+# date, and the float is counted on an 08:00-16:00 Monday-Friday day (calendar 640 works
+# 08:00-12:00/13:00-17:00 but its one exception, on its last-change date 2017-06-21, is
+# 08:00-16:00: perhaps its hours before that change).
 # That explains 28 of the 43 (the 24 successors of PWP01-5610, +39/+40 h, and most of the
 # PWP02-118xx group, +31/+32 h) while keeping the 4 matching ones. Not explained by it:
 # the PWP01-11320..11430 ALAP chain (-2 h, alternating calendars 640/641), AWP01-8520 (-1 h)
