@@ -63,31 +63,11 @@ class CompiledCalendar:
         self.calendar = calendar
         self.first_day = first_day
         self.last_day = last_day
-        starts: list[int] = []
-        ends: list[int] = []
-        day = first_day
-        base = (first_day - _EPOCH_DATE).days * MINUTES_PER_DAY
-        one = dt.timedelta(days=1)
-        exceptions = calendar.exceptions
-        week = calendar.week
-        while day <= last_day:
-            found = exceptions.get(day)
-            for s, e in week[day.weekday()] if found is None else found:
-                if s >= e:
-                    continue
-                if ends and ends[-1] == base + s:
-                    ends[-1] = base + e
-                else:
-                    starts.append(base + s)
-                    ends.append(base + e)
-            day += one
-            base += MINUTES_PER_DAY
+        starts, ends = _working_intervals(calendar, first_day, last_day)
         if not starts:
             raise NetworkError(f"calendar {calendar.id!r} has no working time")
-        lengths = [e - s for s, e in zip(starts, ends, strict=True)]
-        cum = [0]
-        for length in lengths:
-            cum.append(cum[-1] + length)
+        lengths = np.asarray(ends, dtype=np.int64) - np.asarray(starts, dtype=np.int64)
+        cum: list[int] = [0, *np.cumsum(lengths).tolist()]
         self.starts_list = starts
         self.ends_list = ends
         self.cum_list = cum
@@ -186,6 +166,51 @@ class CompiledCalendar:
         wc = np.clip(w, 1, self.total)
         k = np.searchsorted(self.cum, wc - 1, side="right") - 1
         return (self.starts[k] + (wc - self.cum[k])).astype(np.int64)
+
+
+def _working_intervals(
+    calendar: Calendar, first_day: dt.date, last_day: dt.date
+) -> tuple[list[int], list[int]]:
+    """The calendar's working intervals over the days, in absolute minutes, sorted, with
+    touching intervals (e.g. across midnight on a 24-hour calendar) merged.
+
+    Built per day pattern (each weekday, each exception) with NumPy rather than day by day:
+    a horizon of decades is tens of thousands of days.
+    """
+    n_days = (last_day - first_day).days + 1
+    day_index = np.arange(n_days, dtype=np.int64)
+    pattern = (first_day.weekday() + day_index) % 7
+    patterns: list[tuple[tuple[int, int], ...]] = [tuple(day) for day in calendar.week]
+    for day, intervals in calendar.exceptions.items():
+        k = (day - first_day).days
+        if 0 <= k < n_days:
+            pattern[k] = len(patterns)
+            patterns.append(tuple(intervals))
+    base = (first_day - _EPOCH_DATE).days * MINUTES_PER_DAY + day_index * MINUTES_PER_DAY
+    start_parts: list[IntArray] = []
+    end_parts: list[IntArray] = []
+    for p, intervals in enumerate(patterns):
+        spans = [(s, e) for s, e in intervals if s < e]
+        if not spans:
+            continue
+        days = base[pattern == p]
+        if not len(days):
+            continue
+        for s, e in spans:
+            start_parts.append(days + s)
+            end_parts.append(days + e)
+    if not start_parts:
+        return [], []
+    starts = np.concatenate(start_parts)
+    ends = np.concatenate(end_parts)
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    # Merge an interval into the previous one when it begins where that one ends.
+    new_run = np.ones(len(starts), dtype=bool)
+    new_run[1:] = starts[1:] != ends[:-1]
+    first_of_run = np.flatnonzero(new_run)
+    last_of_run = np.append(first_of_run[1:] - 1, len(starts) - 1)
+    return starts[first_of_run].tolist(), ends[last_of_run].tolist()
 
 
 def compile_calendar(calendar: Calendar, first_day: dt.date, last_day: dt.date) -> CompiledCalendar:
