@@ -7,6 +7,7 @@ compiled calendars' interval arrays.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from sitebook.engine.network import (
     Calendar,
     ConstraintType,
     CriticalDefinition,
+    DayIntervals,
     FloatType,
     LagCalendarRule,
     LagUnit,
@@ -331,7 +333,9 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
         elif a.actual_start is not None and options.ss_lag_from_actual_start:
             drive_start[i] = to_minutes(a.actual_start)
 
-    # As-late-as-possible activities slide forward by their free float, latest first.
+    # As-late-as-possible activities slide forward by their free float, latest first; those
+    # without any stay in place (see `_in_place_alap_floats` for their float).
+    in_place: list[str] = []
     for i in reversed(order):
         a = acts[i]
         if a.actual_finish is not None or a.is_started:
@@ -351,6 +355,7 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             options.progress_override,
         )
         if slack is None or slack <= 0:
+            in_place.append(a.id)
             continue
         c = cal[i]
         es[i] += slack
@@ -587,6 +592,8 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             remaining_finish=None if complete else early_f,
             dates_blank=complete and not options.dates_on_completed,
         )
+    if in_place and options.alap_float_from_block_pass:
+        _in_place_alap_floats(project, in_place, results, extra_days)
     if options.roll_up_wbs_summaries:
         _roll_up_summaries(project, results, cal, project_finish)
     if options.critical is CriticalDefinition.LONGEST_PATH:
@@ -637,6 +644,73 @@ def _roll_up_summaries(
         mine.free_float = max(0, c.ordinal(project_finish) - ef)
         mine.critical = mine.total_float <= threshold
         mine.remaining_start, mine.remaining_finish = mine.early_start, mine.early_finish
+
+
+def _in_place_alap_floats(
+    project: Project, ids: list[str], results: dict[str, ActivityResult], extra_days: int
+) -> None:
+    """Give the as-late-as-possible activities left in place P6 8.1's total float.
+
+    P6 8.1 leaves an ALAP activity without free float at its early dates, like any other, but
+    stores as its total float the one it has in a second schedule of the same project that
+    differs in two ways (`_block_pass_project`): every working day is one unbroken block of
+    the day's working time from its first working moment (08:00-12:00 + 13:00-17:00 becomes
+    08:00-16:00), and in-progress activities at 100 % (physical) complete end at the data
+    date. Evidence, HS2 (hs2-sp10-cost-loaded.xer, P6 8.1): this reproduces the stored total
+    float of all 47 ALAP activities left in place, 43 of which differ from their float in
+    the real pass. Each rule alone gives 11 (progress) and 17 (block days) of the 47.
+    Block days explain why late finishes 16:00 and 17:00 of the same day give the same float
+    (FWP03-5760 and FWP04-6390: 720 h), the 16 h of PWP02-11880/11890 and the 2 h of the
+    PWP01-11320..11430 chain: its early finishes come 1 h later (PWP10-1260, 865 h from a
+    16:00 start, ends at 09:00 the next day, not 17:00) and its late finishes 1 h earlier.
+    The progress rule gives the +40 h downstream of PWP01-170 (56 h left to its expected
+    finish) and +32 h downstream of PWP02-11780, both 100 % physical complete, while
+    PWP01-7430 (0 %) keeps its remaining time (PWP01-7980/7990/8010 match only so). Taking
+    instead each started activity's remaining time as its planned finish less the data date
+    also gives 47 of 47; the stored columns (float_path blank, restart/reend and rem_late
+    dates equal to the early and late dates) say nothing more. ALAP activities that move
+    (HS2's 251, p6-23-progress-override.xer's 6) keep the float of the real pass.
+    """
+    second = _schedule(_block_pass_project(project), extra_days)
+    threshold = project.options.critical_float_minutes
+    for aid in ids:
+        mine = results[aid]
+        mine.total_float = second.results[aid].total_float
+        mine.critical = mine.total_float is not None and mine.total_float <= threshold
+
+
+def _block_pass_project(project: Project) -> Project:
+    """The copy of `project` whose floats `_in_place_alap_floats` reads."""
+    calendars = {cid: _block_calendar(source) for cid, source in project.calendars.items()}
+    default = project.default_calendar_id
+    if default not in calendars:
+        # `_schedule` gives an unknown calendar id the default calendar, else the standard
+        # week: that week in blocks.
+        calendars[default] = _block_calendar(Calendar(id=default))
+    activities = []
+    for a in project.activities:
+        if a.is_started and not a.is_complete and a.percent_complete >= 100:
+            a = dataclasses.replace(a, remaining_duration=0, expected_finish=None)
+        activities.append(a)
+    options = dataclasses.replace(project.options, alap_float_from_block_pass=False)
+    return dataclasses.replace(project, calendars=calendars, activities=activities, options=options)
+
+
+def _block_calendar(source: Calendar) -> Calendar:
+    """`source` with each working day as one block (see `_block_day`)."""
+    return dataclasses.replace(
+        source,
+        week=tuple(_block_day(day) for day in source.week),
+        exceptions={day: _block_day(hours) for day, hours in source.exceptions.items()},
+    )
+
+
+def _block_day(day: DayIntervals) -> DayIntervals:
+    """A day's working time as one block starting at its first working moment."""
+    if not day:
+        return day
+    first = min(start for start, _ in day)
+    return ((first, first + sum(end - start for start, end in day)),)
 
 
 def c_start(c: CompiledCalendar, w: int) -> int:

@@ -113,6 +113,7 @@ _OPTION_FIELDS = {
     "actual_dates_as_early_dates",
     "roll_up_wbs_summaries",
     "dates_on_completed",
+    "alap_float_from_block_pass",  # acts on as-late-as-possible constraints only
 }
 _ACTIVITY_FIELDS = {
     "id",

@@ -238,6 +238,11 @@ class ScheduleOptions:
     #: P6 23.12 leaves them blank. False marks completed activities' dates as blank
     #: (`ActivityResult.dates_blank`); the engine still fills the fields.
     dates_on_completed: bool = True
+    #: P6 8.1: an as-late-as-possible activity without free float stays at its early dates,
+    #: but its total float is the one it gets in a second schedule in which every working day
+    #: is a single block from its first working moment and in-progress work at 100 %
+    #: complete ends at the data date (`cpm_core._in_place_alap_floats` gives the evidence).
+    alap_float_from_block_pass: bool = False
 
 
 @dataclass

@@ -233,6 +233,9 @@ def _options(row: dict[str, str] | None, project_row: dict[str, str]) -> Schedul
     # P6 never lets a late finish pass the project's finish, even one bound only by an SS
     # successor with a long lag (HS2 P1EWCC-PWP02-3830).
     options.late_finish_by_project_finish = True
+    # P6 8.1 takes the total float of an ALAP activity it left in place from a second pass
+    # (HS2: all 47 such activities; see `cpm_core._in_place_alap_floats`).
+    options.alap_float_from_block_pass = True
     if row is not None:
         options.progress_override = row.get("sched_progress_override", "N") == "Y"
         options.lag_calendar = _LAG_RULES.get(

@@ -138,6 +138,8 @@ def projects(
         actual_dates_as_early_dates=draw(st.booleans()),
         roll_up_wbs_summaries=draw(st.booleans()),
         dates_on_completed=draw(st.booleans()),
+        # Only acts on as-late-as-possible constraints, which these networks lack.
+        alap_float_from_block_pass=draw(st.booleans()),
     )
     data_date = MONDAY + dt.timedelta(minutes=draw(st.integers(0, 7 * 1440 - 1)))
     must_finish_by = None

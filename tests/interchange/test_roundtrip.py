@@ -72,6 +72,7 @@ NOT_IN_XER = (
     "roll_up_wbs_summaries",
     "late_finish_by_project_finish",
     "ss_lag_from_actual_start",
+    "alap_float_from_block_pass",
 )
 
 

@@ -25,29 +25,18 @@ JSON_KEYS = {
 }
 
 # Activities that still differ from P6 (a ceiling: the test fails if more differ).
-# HS2 (43): as-late-as-possible activities P6 did not move, dates equal, total float not.
-# They are exactly the ALAP activities left in place for want of free float, bar 4 that
-# match (PWP01-7980/7990/8010, AWP01-8490); all 251 ALAP activities P6 moved match, and so
-# does every other activity. For 25 of them P6's float exceeds its own (matched) successor's
-# float plus the link's gap, so no pass over the dates P6 stored gives it: P6 8.1 takes the
-# float of an ALAP activity it left in place from a separate early pass. Reconstructed from
-# the file (not implemented: it rests on this one file and on an unexplained way of counting):
-# in that pass in-progress PWP01-170 and PWP02-11780 (physical % complete 100, planned
-# finish before the data date, expected finishes a week and 31 h away) finish at the data
-# date, and the float is counted on an 08:00-16:00 Monday-Friday day (calendar 640 works
-# 08:00-12:00/13:00-17:00 but its one exception, on its last-change date 2017-06-21, is
-# 08:00-16:00: perhaps its hours before that change).
-# That explains 28 of the 43 (the 24 successors of PWP01-5610, +39/+40 h, and most of the
-# PWP02-118xx group, +31/+32 h) while keeping the 4 matching ones. Not explained by it:
-# the PWP01-11320..11430 ALAP chain (-2 h, alternating calendars 640/641), AWP01-8520 (-1 h)
-# and PWP02-11880/11890 (16 h short). MPXJ's PrimaveraScheduler misses 43 activities on
-# this file too (../shared/fixtures/schedules/MANIFEST.md). (AWP01-8510, a start milestone
-# after a 17:00 finish that P6 shows at 08:00 next day, matches since both cpm_core and
-# cpm_fast write a start milestone's early date in start form.)
+# HS2 (0): every activity matches, including the 47 as-late-as-possible activities P6 left in
+# place for want of free float, whose total float P6 8.1 takes from a second schedule with
+# each working day as one block and 100 %-complete work ending at the data date (see
+# `sitebook.engine.cpm_core._in_place_alap_floats`; 43 of them differed before that).
+# MPXJ's PrimaveraScheduler misses 43 activities on this file
+# (../shared/fixtures/schedules/MANIFEST.md). (AWP01-8510, a start milestone after a 17:00
+# finish that P6 shows at 08:00 next day, matches since both cpm_core and cpm_fast write a
+# start milestone's early date in start form.)
 # p6-23 (3): activities edited after the project was last scheduled (see the test below).
 KNOWN_MISMATCHES = {
     "airport-terminal.xer": 0,
-    "hs2-sp10-cost-loaded.xer": 43,
+    "hs2-sp10-cost-loaded.xer": 0,
     "p6-23-progress-override.xer": 3,
 }
 
