@@ -1,5 +1,6 @@
 """REST endpoints of the schedule centre: activities, relationships, calendars, options,
-baselines, progress updates, delay warnings, DCMA check, import and export."""
+baselines, progress updates, delay warnings, DCMA check, resources and their assignments,
+import and export."""
 
 from typing import Any
 
@@ -10,13 +11,17 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sitebook.projects.selectors import project_get
-from sitebook.schedule import exporter, importer, selectors, services
+from sitebook.schedule import exporter, importer, resources, selectors, services
 from sitebook.schedule.quality import dcma_for
 from sitebook.schedule.schemas import (
     ActivityFilterIn,
     ActivityIn,
     ActivityOut,
     ActivityPatch,
+    AssignmentFilterIn,
+    AssignmentIn,
+    AssignmentOut,
+    AssignmentPatch,
     BaselineIn,
     BaselineOut,
     CalendarIn,
@@ -29,6 +34,9 @@ from sitebook.schedule.schemas import (
     RelationshipIn,
     RelationshipOut,
     RelationshipPatch,
+    ResourceIn,
+    ResourceOut,
+    ResourcePatch,
     SettingsOut,
     SettingsPatch,
     WarningOut,
@@ -39,6 +47,12 @@ router = Router(tags=["schedule"])
 
 def _project(request: HttpRequest, project_id: int, code: str = "schedule.view") -> Any:
     return project_get(request.user, project_id, code)
+
+
+def _versioned(payload: Any) -> tuple[int, dict[str, Any]]:
+    """The version a PATCH names and the fields it sends (unsent fields are left alone)."""
+    changes = payload.dict(exclude_unset=True)
+    return changes.pop("version"), changes
 
 
 # --- activities --------------------------------------------------------------------------------
@@ -66,8 +80,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> Any:
 @router.patch("/activities/{activity_id}", response=ActivityOut)
 def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> Any:
     activity = selectors.activity_get(request.user, activity_id)
-    changes = payload.dict(exclude_unset=True)
-    version = changes.pop("version")
+    version, changes = _versioned(payload)
     return services.activity_update(
         actor=request.user, activity=activity, version=version, **changes
     )
@@ -100,8 +113,7 @@ def relationship_update(
     request: HttpRequest, relationship_id: int, payload: RelationshipPatch
 ) -> Any:
     link = selectors.relationship_get(request.user, relationship_id)
-    changes = payload.dict(exclude_unset=True)
-    version = changes.pop("version")
+    version, changes = _versioned(payload)
     return services.relationship_update(actor=request.user, link=link, version=version, **changes)
 
 
@@ -136,8 +148,7 @@ def schedule_settings(request: HttpRequest, project_id: int) -> Any:
 @router.patch("/projects/{project_id}/schedule", response=SettingsOut)
 def schedule_settings_update(request: HttpRequest, project_id: int, payload: SettingsPatch) -> Any:
     project = _project(request, project_id)
-    changes = payload.dict(exclude_unset=True)
-    version = changes.pop("version")
+    version, changes = _versioned(payload)
     return services.settings_update(actor=request.user, project=project, version=version, **changes)
 
 
@@ -197,6 +208,76 @@ def warning_list(request: HttpRequest, project_id: int) -> Any:
 def dcma(request: HttpRequest, project_id: int) -> Any:
     project = _project(request, project_id)
     return {"project_id": project.pk, "checks": dcma_for(project)}
+
+
+# --- resources and assignments -------------------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/resources", response=list[ResourceOut])
+@paginate(LimitOffsetPagination)
+def resource_list(request: HttpRequest, project_id: int) -> Any:
+    """The project's resources, each with its number of assignments and their summed budgeted
+    and actual units and cost."""
+    return selectors.resource_rows(_project(request, project_id))
+
+
+@router.post("/projects/{project_id}/resources", response={201: ResourceOut})
+def resource_create(request: HttpRequest, project_id: int, payload: ResourceIn) -> Any:
+    project = _project(request, project_id)
+    made = resources.resource_create(actor=request.user, project=project, **payload.dict())
+    return 201, selectors.resource_get(request.user, made.pk)
+
+
+@router.get("/resources/{resource_id}", response=ResourceOut)
+def resource_detail(request: HttpRequest, resource_id: int) -> Any:
+    return selectors.resource_get(request.user, resource_id)
+
+
+@router.patch("/resources/{resource_id}", response=ResourceOut)
+def resource_update(request: HttpRequest, resource_id: int, payload: ResourcePatch) -> Any:
+    resource = selectors.resource_get(request.user, resource_id)
+    version, changes = _versioned(payload)
+    resources.resource_update(actor=request.user, resource=resource, version=version, **changes)
+    return selectors.resource_get(request.user, resource_id)
+
+
+@router.delete("/resources/{resource_id}", response={204: None})
+def resource_delete(request: HttpRequest, resource_id: int, version: int) -> Any:
+    """Refused (409) while the resource has assignments."""
+    resource = selectors.resource_get(request.user, resource_id)
+    resources.resource_delete(actor=request.user, resource=resource, version=version)
+    return 204, None
+
+
+@router.get("/projects/{project_id}/assignments", response=list[AssignmentOut])
+@paginate(LimitOffsetPagination)
+def assignment_list(
+    request: HttpRequest, project_id: int, filters: Query[AssignmentFilterIn]
+) -> Any:
+    project = _project(request, project_id)
+    return selectors.assignment_rows(project, selectors.AssignmentFilter(**filters.dict()))
+
+
+@router.post("/projects/{project_id}/assignments", response={201: AssignmentOut})
+def assignment_create(request: HttpRequest, project_id: int, payload: AssignmentIn) -> Any:
+    project = _project(request, project_id)
+    return 201, resources.assignment_create(actor=request.user, project=project, **payload.dict())
+
+
+@router.patch("/assignments/{assignment_id}", response=AssignmentOut)
+def assignment_update(request: HttpRequest, assignment_id: int, payload: AssignmentPatch) -> Any:
+    assignment = selectors.assignment_get(request.user, assignment_id)
+    version, changes = _versioned(payload)
+    return resources.assignment_update(
+        actor=request.user, assignment=assignment, version=version, **changes
+    )
+
+
+@router.delete("/assignments/{assignment_id}", response={204: None})
+def assignment_delete(request: HttpRequest, assignment_id: int, version: int) -> Any:
+    assignment = selectors.assignment_get(request.user, assignment_id)
+    resources.assignment_delete(actor=request.user, assignment=assignment, version=version)
+    return 204, None
 
 
 # --- import and export -------------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""The schedule centre's part of the demo project: a China-calendar network with a baseline."""
+"""The schedule centre's part of the demo project: a China-calendar network with a baseline,
+and the structure's crews, tower crane and concrete assigned to its activities."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sitebook.projects.models import Project, WbsNode
-from sitebook.schedule import services
+from sitebook.schedule import resources, services
 
 DAY = 480
 # (code, WBS code, name, days, predecessors, cost code): the cost codes are the demo BOQ's
@@ -29,6 +31,55 @@ ACTIVITIES = [
     ("A1900", "6", "竣工验收 / Handover", 0, ["A1800", "A1810", "A1720"], ""),
 ]
 
+# (code, name, type, unit): labour and equipment in hours, material in its own unit.
+RESOURCES = [
+    ("LAB-RB", "钢筋班组 / Rebar crew", "labour", "h"),
+    ("LAB-FW", "木工模板班组 / Formwork crew", "labour", "h"),
+    ("LAB-CC", "混凝土班组 / Concrete crew", "labour", "h"),
+    ("EQ-TC1", "塔吊 QTZ125 / Tower crane", "equipment", "h"),
+    ("MAT-C35", "商品混凝土 C35 / Ready-mix concrete C35", "material", "m3"),
+]
+# (activity, resource, budgeted units, budgeted cost in yuan): crews of 20, 24 and 12 at
+# 8 hours a day, the crane 10 hours a day, concrete by the floors' volumes.
+ASSIGNMENTS = [
+    ("A1300", "LAB-RB", 9600, "432000"),
+    ("A1300", "LAB-FW", 11520, "460800"),
+    ("A1300", "LAB-CC", 5760, "230400"),
+    ("A1300", "EQ-TC1", 600, "180000"),
+    ("A1300", "MAT-C35", 8200, "4346000"),
+    ("A1400", "LAB-RB", 11200, "504000"),
+    ("A1400", "LAB-FW", 13440, "537600"),
+    ("A1400", "LAB-CC", 6720, "268800"),
+    ("A1400", "EQ-TC1", 700, "210000"),
+    ("A1400", "MAT-C35", 6100, "3233000"),
+    ("A1500", "LAB-RB", 14400, "648000"),
+    ("A1500", "LAB-FW", 17280, "691200"),
+    ("A1500", "LAB-CC", 8640, "345600"),
+    ("A1500", "EQ-TC1", 900, "270000"),
+    ("A1500", "MAT-C35", 8500, "4505000"),
+    ("A1600", "LAB-FW", 1920, "76800"),
+    ("A1600", "EQ-TC1", 200, "60000"),
+]
+
+
+def load_resources(*, actor: Any, project: Project, activities: dict[str, int]) -> None:
+    """The structure's resources and their assignments (nothing started: remaining = budget)."""
+    made = {
+        code: resources.resource_create(
+            actor=actor, project=project, code=code, name=name, kind=kind, unit=unit
+        ).pk
+        for code, name, kind, unit in RESOURCES
+    }
+    for activity, resource, units, cost in ASSIGNMENTS:
+        resources.assignment_create(
+            actor=actor,
+            project=project,
+            activity_id=activities[activity],
+            resource_id=made[resource],
+            planned_quantity=Decimal(units),
+            planned_cost=Decimal(cost),
+        )
+
 
 def load(*, actor: Any, project: Project) -> None:
     """Activities, relationships and a baseline for the demo tower (one reschedule each)."""
@@ -51,4 +102,5 @@ def load(*, actor: Any, project: Project) -> None:
             services.relationship_create(
                 actor=actor, project=project, predecessor_id=ids[pred], successor_id=ids[code]
             )
+    load_resources(actor=actor, project=project, activities=ids)
     services.baseline_capture(actor=actor, project=project, name="目标计划 / Target plan")

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sitebook.schedule.models import ACTIVITY_TYPES, CONSTRAINT_TYPES, LINK_TYPES
+from sitebook.schedule.models import ACTIVITY_TYPES, CONSTRAINT_TYPES, LINK_TYPES, RESOURCE_KINDS
 
 
 class ActivityForm(forms.Form):
@@ -53,3 +53,30 @@ class ImportForm(forms.Form):
 
 class BaselineForm(forms.Form):
     name = forms.CharField(label=_("Baseline name"), max_length=200)
+
+
+class ResourceForm(forms.Form):
+    """Add or change a resource; the services check the ID is unique in the project."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    code = forms.CharField(label=_("Resource ID"), max_length=60)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Type"), choices=RESOURCE_KINDS, initial="labour")
+    unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+
+
+class AssignmentForm(forms.Form):
+    """Assign a resource to the activity shown, or change an assignment's figures. Blank
+    remaining units mean budgeted less actual when assigning."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    resource = forms.TypedChoiceField(label=_("Resource"), coerce=int)
+    planned_quantity = forms.DecimalField(label=_("Budgeted units"), initial=0)
+    remaining_quantity = forms.DecimalField(label=_("Remaining units"), required=False)
+    actual_quantity = forms.DecimalField(label=_("Actual units"), initial=0)
+    planned_cost = forms.DecimalField(label=_("Budgeted cost"), initial=0)
+    actual_cost = forms.DecimalField(label=_("Actual cost"), initial=0)
+
+    def __init__(self, *args: Any, resources: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].choices = [(r.pk, str(r)) for r in resources]

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from sitebook.schedule.selectors import totals_of
+
 ActivityKind = Literal[
     "task", "start_milestone", "finish_milestone", "level_of_effort", "wbs_summary"
 ]
@@ -243,3 +245,96 @@ class DcmaCheckOut(Schema):
 class DcmaOut(Schema):
     project_id: int
     checks: list[DcmaCheckOut]
+
+
+ResourceKind = Literal["labour", "equipment", "material", "cost"]
+
+
+class ResourceIn(Schema):
+    code: str = Field(..., max_length=60, description="Resource ID, unique in the project.")
+    name: str = Field("", max_length=200)
+    kind: ResourceKind = "labour"
+    unit: str = Field("", max_length=20, description="Material's unit (labour: hours).")
+
+
+class ResourcePatch(Schema):
+    version: int = Field(..., ge=1, description="The version you read; a stale one gets 409.")
+    code: str | None = Field(None, max_length=60)
+    name: str | None = Field(None, max_length=200)
+    kind: ResourceKind | None = None
+    unit: str | None = Field(None, max_length=20)
+
+
+class ResourceOut(Schema):
+    id: int
+    project_id: int
+    code: str
+    name: str
+    kind: str
+    unit: str
+    external_id: str
+    assignment_count: int = 0
+    planned_units: Decimal = Field(description="Sum of the assignments' budgeted units.")
+    actual_units: Decimal
+    planned_cost: Decimal = Field(description="Sum of the assignments' budgeted cost.")
+    actual_cost: Decimal
+    version: int
+
+    @staticmethod
+    def resolve_planned_units(obj: Any) -> Decimal:
+        return totals_of(obj)["planned_units"]
+
+    @staticmethod
+    def resolve_actual_units(obj: Any) -> Decimal:
+        return totals_of(obj)["actual_units"]
+
+    @staticmethod
+    def resolve_planned_cost(obj: Any) -> Decimal:
+        return totals_of(obj)["planned_cost"]
+
+    @staticmethod
+    def resolve_actual_cost(obj: Any) -> Decimal:
+        return totals_of(obj)["actual_cost"]
+
+
+class AssignmentIn(Schema):
+    activity_id: int
+    resource_id: int
+    planned_quantity: Decimal = Field(Decimal("0"), description="Budgeted units, at least 0.")
+    remaining_quantity: Decimal | None = Field(
+        None, description="Default: budgeted less actual. May exceed budgeted (an overrun)."
+    )
+    actual_quantity: Decimal = Decimal("0")
+    planned_cost: Decimal = Field(Decimal("0"), description="Budgeted cost (money).")
+    actual_cost: Decimal = Decimal("0")
+
+
+class AssignmentPatch(Schema):
+    version: int = Field(..., ge=1, description="The version you read; a stale one gets 409.")
+    activity_id: int | None = None
+    resource_id: int | None = None
+    planned_quantity: Decimal | None = None
+    remaining_quantity: Decimal | None = None
+    actual_quantity: Decimal | None = None
+    planned_cost: Decimal | None = None
+    actual_cost: Decimal | None = None
+
+
+class AssignmentOut(Schema):
+    id: int
+    project_id: int
+    activity_id: int
+    activity_code: str = Field(alias="activity.code")
+    resource_id: int
+    resource_code: str = Field(alias="resource.code")
+    planned_quantity: Decimal
+    remaining_quantity: Decimal
+    actual_quantity: Decimal
+    planned_cost: Decimal
+    actual_cost: Decimal
+    version: int
+
+
+class AssignmentFilterIn(Schema):
+    activity_id: int | None = None
+    resource_id: int | None = None

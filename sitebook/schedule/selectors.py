@@ -108,26 +108,59 @@ def _sum_in(field: str, step: Decimal) -> Any:
 _UNIT, _CENT = Decimal("0.001"), Decimal("0.01")
 
 
-def resource_list(project: Project) -> list[Resource]:
-    """The project's resources with their assignments' totals (one query): `assignment_count`,
-    `planned_units`, `actual_units`, `planned_cost`, `actual_cost`."""
-    rows = list(
-        Resource.objects.filter(project=project)
-        .annotate(
-            assignment_count=Count("assignments"),
-            planned_units_n=_sum_in("assignments__planned_quantity", _UNIT),
-            actual_units_n=_sum_in("assignments__actual_quantity", _UNIT),
-            planned_cost_n=_sum_in("assignments__planned_cost", _CENT),
-            actual_cost_n=_sum_in("assignments__actual_cost", _CENT),
-        )
-        .order_by("code", "id")
+def resource_get(user: Any, pk: int, code: str = "schedule.view") -> Resource:
+    """One resource with its assignments' totals (see `resource_totals`)."""
+    row = resource_totals(Resource.objects.select_related("project").filter(pk=pk)).first()
+    if row is None:
+        raise NotFound()
+    access.require(user, code, row.project)
+    return row
+
+
+def assignment_get(user: Any, pk: int, code: str = "schedule.view") -> ResourceAssignment:
+    return _get(ResourceAssignment, user, pk, code, ("activity", "resource"))
+
+
+def resource_totals(rows: QuerySet[Resource]) -> QuerySet[Resource]:
+    """`rows` with their assignments' totals summed in SQL: `assignment_count` and, in whole
+    thousandths of a unit or cents, `planned_units_n`, `actual_units_n`, `planned_cost_n`,
+    `actual_cost_n` (`totals_of` turns them into Decimals)."""
+    return rows.annotate(
+        assignment_count=Count("assignments"),
+        planned_units_n=_sum_in("assignments__planned_quantity", _UNIT),
+        actual_units_n=_sum_in("assignments__actual_quantity", _UNIT),
+        planned_cost_n=_sum_in("assignments__planned_cost", _CENT),
+        actual_cost_n=_sum_in("assignments__actual_cost", _CENT),
     )
+
+
+def totals_of(row: Resource) -> dict[str, Decimal]:
+    """The Decimal totals of a row read through `resource_totals`."""
+    return {
+        "planned_units": Decimal(getattr(row, "planned_units_n", 0)) * _UNIT,
+        "actual_units": Decimal(getattr(row, "actual_units_n", 0)) * _UNIT,
+        "planned_cost": Decimal(getattr(row, "planned_cost_n", 0)) * _CENT,
+        "actual_cost": Decimal(getattr(row, "actual_cost_n", 0)) * _CENT,
+    }
+
+
+def resource_rows(project: Project) -> QuerySet[Resource]:
+    """The project's resources with their totals, by code (one query, or a page of it)."""
+    return resource_totals(Resource.objects.filter(project=project)).order_by("code", "id")
+
+
+def resource_list(project: Project) -> list[Resource]:
+    """The project's resources with their assignments' totals as attributes (one query):
+    `assignment_count`, `planned_units`, `actual_units`, `planned_cost`, `actual_cost`."""
+    rows = list(resource_rows(project))
     for row in rows:
-        row.planned_units = Decimal(row.planned_units_n) * _UNIT
-        row.actual_units = Decimal(row.actual_units_n) * _UNIT
-        row.planned_cost = Decimal(row.planned_cost_n) * _CENT
-        row.actual_cost = Decimal(row.actual_cost_n) * _CENT
+        for name, value in totals_of(row).items():
+            setattr(row, name, value)
     return rows
+
+
+def resource_choices(project: Project) -> QuerySet[Resource]:
+    return Resource.objects.filter(project=project).order_by("code", "id")
 
 
 def assignment_list(activity: Activity) -> QuerySet[ResourceAssignment]:
@@ -136,6 +169,24 @@ def assignment_list(activity: Activity) -> QuerySet[ResourceAssignment]:
         .select_related("resource")
         .order_by("resource__code", "id")
     )
+
+
+@dataclass
+class AssignmentFilter:
+    activity_id: int | None = None
+    resource_id: int | None = None
+
+
+def assignment_rows(
+    project: Project, filters: AssignmentFilter | None = None
+) -> QuerySet[ResourceAssignment]:
+    """The project's assignments with their activity and resource (one query)."""
+    rows = ResourceAssignment.objects.filter(project=project).select_related("activity", "resource")
+    if filters is not None and filters.activity_id is not None:
+        rows = rows.filter(activity_id=filters.activity_id)
+    if filters is not None and filters.resource_id is not None:
+        rows = rows.filter(resource_id=filters.resource_id)
+    return rows.order_by("activity__sort_order", "activity__code", "resource__code", "id")
 
 
 def relationship_list(project: Project) -> QuerySet[Relationship]:

@@ -29,6 +29,7 @@ from sitebook.schedule.models import (
     Calendar,
     ProgressUpdate,
     Relationship,
+    ResourceAssignment,
     ScheduleSettings,
 )
 
@@ -55,6 +56,14 @@ ACTIVITY_FIELDS = (
     "responsible_id",
     "sort_order",
 )
+
+
+def known_changes(changes: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    """`changes` when every name is one of `allowed`, else a 400 naming the first other one."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise InvalidInput.field(sorted(unknown)[0], _("This field cannot be changed."))
+    return changes
 
 
 def cycle_message(exc: CycleError) -> str:
@@ -259,9 +268,7 @@ def activity_create(*, actor: Any, project: Project, code: str, name: str, **dat
 def activity_update(*, actor: Any, activity: Activity, version: int, **changes: Any) -> Activity:
     project = activity.project
     access.require(actor, "schedule.edit", project)
-    unknown = set(changes) - set(ACTIVITY_FIELDS)
-    if unknown:
-        raise InvalidInput.field(sorted(unknown)[0], _("This field cannot be changed."))
+    known_changes(changes, ACTIVITY_FIELDS)
     if (
         "original_duration" in changes
         and "remaining_duration" not in changes
@@ -287,6 +294,9 @@ def activity_delete(*, actor: Any, activity: Activity, version: int) -> None:
     access.require(actor, "schedule.edit", project)
     with transaction.atomic():
         locked = lock_for_update(activity, version=version)
+        # One by one (not the cascade) so that each removal is recorded.
+        for assignment in ResourceAssignment.objects.filter(activity=locked):
+            assignment.delete()
         links = Relationship.objects.filter(project=project, predecessor=locked)
         for link in links | Relationship.objects.filter(project=project, successor=locked):
             link.delete()

@@ -19,7 +19,32 @@ urlpatterns = [
     path("<int:project_id>/schedule/progress/", views.progress, name="progress"),
     path("<int:project_id>/schedule/warnings/", views.warnings, name="warnings"),
     path("<int:project_id>/schedule/lookahead/", views.lookahead, name="lookahead"),
-    path("<int:project_id>/schedule/resources/", views.resources, name="resources"),
+    path("<int:project_id>/schedule/resources/", views.resource_list, name="resources"),
+    path(
+        "<int:project_id>/schedule/resources/<int:resource_id>/",
+        views.resource_update,
+        name="resource_update",
+    ),
+    path(
+        "<int:project_id>/schedule/resources/<int:resource_id>/delete/",
+        views.resource_delete,
+        name="resource_delete",
+    ),
+    path(
+        "<int:project_id>/schedule/activities/<int:activity_id>/assignments/",
+        views.assignment_create,
+        name="assignment_create",
+    ),
+    path(
+        "<int:project_id>/schedule/assignments/<int:assignment_id>/",
+        views.assignment_update,
+        name="assignment_update",
+    ),
+    path(
+        "<int:project_id>/schedule/assignments/<int:assignment_id>/delete/",
+        views.assignment_delete,
+        name="assignment_delete",
+    ),
     path("<int:project_id>/schedule/dcma/", views.dcma, name="dcma"),
     path("<int:project_id>/schedule/reschedule/", views.reschedule, name="reschedule"),
 ]

@@ -1,11 +1,13 @@
-"""Schedule pages: activity table, activity, Gantt, import, baselines, progress, warnings,
-look-ahead and the DCMA check. Thin: forms parse, services decide."""
+"""Schedule pages: activity table, activity (with its resource assignments), Gantt, import,
+baselines, progress, warnings, look-ahead, resources and the DCMA check. Thin: forms parse,
+services decide."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,14 +19,23 @@ from django.views.decorators.http import require_POST
 
 from sitebook.core.errors import InvalidInput, SitebookError
 from sitebook.core.permissions import declared
-from sitebook.core.web import form_errors, paginate
+from sitebook.core.web import form_errors, paginate, submit
 from sitebook.projects import access
 from sitebook.projects.models import Project
 from sitebook.projects.selectors import member_list, project_get, wbs_list
-from sitebook.schedule import adapters, exporter, importer, selectors, services
-from sitebook.schedule.forms import ActivityForm, BaselineForm, ImportForm, RelationshipForm
-from sitebook.schedule.models import Activity
+from sitebook.schedule import adapters, exporter, importer, resources, selectors, services
+from sitebook.schedule.forms import (
+    ActivityForm,
+    AssignmentForm,
+    BaselineForm,
+    ImportForm,
+    RelationshipForm,
+    ResourceForm,
+)
+from sitebook.schedule.models import Activity, Resource, ResourceAssignment
 from sitebook.schedule.quality import dcma_for
+
+Row = TypeVar("Row", Activity, Resource, ResourceAssignment)
 
 
 def _can(user: Any, project: Project) -> dict[str, bool]:
@@ -160,8 +171,37 @@ def activity_detail(request: HttpRequest, project_id: int, activity_id: int) -> 
                 )
         else:
             status = 400
+    return _activity_page(request, activity, link_form=link_form, status=status)
+
+
+def _activity_page(
+    request: HttpRequest,
+    activity: Activity,
+    *,
+    link_form: RelationshipForm | None = None,
+    assign_form: AssignmentForm | None = None,
+    edit_form: AssignmentForm | None = None,
+    editing: ResourceAssignment | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The activity page; a form passed in is shown as posted (with its errors)."""
+    project = activity.project
     preds = selectors.predecessors(activity)
     drivers = {link.pk for link in selectors.driving(activity, preds)}
+    assignments = list(selectors.assignment_list(activity))
+    choices = list(selectors.resource_choices(project))
+    if editing is None and request.GET.get("assignment", "").isdigit():
+        chosen = int(request.GET["assignment"])
+        editing = next((x for x in assignments if x.pk == chosen), None)
+    if editing is not None and edit_form is None:
+        edit_form = AssignmentForm(
+            initial={
+                "version": editing.version,
+                "resource": editing.resource_id,
+                **{name: getattr(editing, name) for name in resources.FIGURES},
+            },
+            resources=choices,
+        )
     return _page(
         request,
         "schedule/activity_detail.html",
@@ -171,10 +211,122 @@ def activity_detail(request: HttpRequest, project_id: int, activity_id: int) -> 
         predecessors=preds,
         drivers=drivers,
         successors=selectors.successors(activity),
-        assignments=list(selectors.assignment_list(activity)),
-        link_form=link_form,
+        assignments=assignments,
+        link_form=link_form if link_form is not None else RelationshipForm(),
+        assign_form=assign_form if assign_form is not None else AssignmentForm(resources=choices),
+        edit_form=edit_form,
+        editing=editing,
         hpd=float(activity.calendar.hours_per_day),
         status=status,
+    )
+
+
+def _in_project(row: Row, project_id: int) -> Row:
+    """`row` when it belongs to the project of the URL, else 404."""
+    if row.project_id != project_id:
+        raise Http404
+    return row
+
+
+def _submit(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], HttpResponse],
+    again: Callable[[int], HttpResponse],
+) -> HttpResponse:
+    """`action`'s answer to a valid post, else `again(status)`: the page with the form's
+    errors (400), or the service's refusal on it (400, 409...)."""
+    done, status = submit(request, form, action)
+    return done if done is not None else again(status)
+
+
+def _version(request: HttpRequest) -> int:
+    """The version a delete form carries (the row as the page showed it)."""
+    raw = request.POST.get("version", "")
+    if not raw.isdigit():
+        raise InvalidInput.field("version", _("Missing or invalid version."))
+    return int(raw)
+
+
+def _figures(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data[name] for name in resources.FIGURES if data.get(name) is not None}
+
+
+@login_required
+@require_POST
+def assignment_create(request: HttpRequest, project_id: int, activity_id: int) -> HttpResponse:
+    activity = _in_project(
+        selectors.activity_get(request.user, activity_id, "schedule.edit"), project_id
+    )
+    project = activity.project
+    form = AssignmentForm(request.POST, resources=selectors.resource_choices(project))
+
+    def add(data: dict[str, Any]) -> HttpResponse:
+        made = resources.assignment_create(
+            actor=request.user,
+            project=project,
+            activity_id=activity.pk,
+            resource_id=data["resource"],
+            **_figures(data),
+        )
+        messages.success(request, _("Resource %(code)s assigned.") % {"code": made.resource.code})
+        return redirect("schedule:activity_detail", project_id=project.pk, activity_id=activity.pk)
+
+    return _submit(
+        request,
+        form,
+        add,
+        lambda status: _activity_page(request, activity, assign_form=form, status=status),
+    )
+
+
+@login_required
+@require_POST
+def assignment_update(request: HttpRequest, project_id: int, assignment_id: int) -> HttpResponse:
+    assignment = _in_project(
+        selectors.assignment_get(request.user, assignment_id, "schedule.edit"), project_id
+    )
+    activity = selectors.activity_get(request.user, assignment.activity_id)
+    form = AssignmentForm(request.POST, resources=selectors.resource_choices(assignment.project))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        resources.assignment_update(
+            actor=request.user,
+            assignment=assignment,
+            version=data["version"] or 0,
+            resource_id=data["resource"],
+            **_figures(data),
+        )
+        messages.success(request, _("Assignment saved."))
+        return redirect("schedule:activity_detail", project_id=project_id, activity_id=activity.pk)
+
+    return _submit(
+        request,
+        form,
+        save,
+        lambda status: _activity_page(
+            request, activity, edit_form=form, editing=assignment, status=status
+        ),
+    )
+
+
+@login_required
+@require_POST
+def assignment_delete(request: HttpRequest, project_id: int, assignment_id: int) -> HttpResponse:
+    assignment = _in_project(
+        selectors.assignment_get(request.user, assignment_id, "schedule.edit"), project_id
+    )
+    try:
+        resources.assignment_delete(
+            actor=request.user, assignment=assignment, version=_version(request)
+        )
+    except SitebookError as exc:
+        messages.error(request, str(exc.detail))
+        activity = selectors.activity_get(request.user, assignment.activity_id)
+        return _activity_page(request, activity, status=exc.status)
+    messages.success(request, _("Assignment removed."))
+    return redirect(
+        "schedule:activity_detail", project_id=project_id, activity_id=assignment.activity_id
     )
 
 
@@ -400,16 +552,106 @@ def lookahead(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def resources(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = project_get(request.user, project_id, "schedule.view")
+def _resources_page(
+    request: HttpRequest,
+    project: Project,
+    *,
+    form: ResourceForm | None = None,
+    edit_form: ResourceForm | None = None,
+    editing: Resource | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The resources page; a form passed in is shown as posted (with its errors)."""
+    rows = selectors.resource_list(project)
+    if editing is None and request.GET.get("edit", "").isdigit():
+        chosen = int(request.GET["edit"])
+        editing = next((r for r in rows if r.pk == chosen), None)
+    if editing is not None and edit_form is None:
+        edit_form = ResourceForm(
+            initial={"version": editing.version}
+            | {name: getattr(editing, name) for name in resources.RESOURCE_FIELDS}
+        )
     return _page(
         request,
         "schedule/resources.html",
         project,
         "resources",
-        resources=selectors.resource_list(project),
+        resources=rows,
+        form=form if form is not None else ResourceForm(),
+        edit_form=edit_form,
+        editing=editing,
+        status=status,
     )
+
+
+def _resource_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data[name] for name in resources.RESOURCE_FIELDS}
+
+
+@login_required
+def resource_list(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The resources with their totals; a POST adds one."""
+    project = project_get(request.user, project_id, "schedule.view")
+    form = ResourceForm(request.POST or None)
+    if request.method == "POST":
+        access.require(request.user, "schedule.edit", project)
+
+    def add(data: dict[str, Any]) -> HttpResponse:
+        made = resources.resource_create(
+            actor=request.user, project=project, **_resource_fields(data)
+        )
+        messages.success(request, _("Resource %(code)s added.") % {"code": made.code})
+        return redirect("schedule:resources", project_id=project.pk)
+
+    return _submit(
+        request,
+        form,
+        add,
+        lambda status: _resources_page(request, project, form=form, status=status),
+    )
+
+
+@login_required
+@require_POST
+def resource_update(request: HttpRequest, project_id: int, resource_id: int) -> HttpResponse:
+    resource = _in_project(
+        selectors.resource_get(request.user, resource_id, "schedule.edit"), project_id
+    )
+    form = ResourceForm(request.POST)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        resources.resource_update(
+            actor=request.user,
+            resource=resource,
+            version=data["version"] or 0,
+            **_resource_fields(data),
+        )
+        messages.success(request, _("Resource %(code)s saved.") % {"code": data["code"]})
+        return redirect("schedule:resources", project_id=project_id)
+
+    return _submit(
+        request,
+        form,
+        save,
+        lambda status: _resources_page(
+            request, resource.project, edit_form=form, editing=resource, status=status
+        ),
+    )
+
+
+@login_required
+@require_POST
+def resource_delete(request: HttpRequest, project_id: int, resource_id: int) -> HttpResponse:
+    resource = _in_project(
+        selectors.resource_get(request.user, resource_id, "schedule.edit"), project_id
+    )
+    try:
+        resources.resource_delete(actor=request.user, resource=resource, version=_version(request))
+    except SitebookError as exc:
+        messages.error(request, str(exc.detail))
+        return _resources_page(request, resource.project, status=exc.status)
+    messages.success(request, _("Resource %(code)s deleted.") % {"code": resource.code})
+    return redirect("schedule:resources", project_id=project_id)
 
 
 @login_required

@@ -8,8 +8,15 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sitebook.schedule import services
-from sitebook.schedule.models import Activity, Baseline, Relationship, ScheduleSettings
+from sitebook.schedule import resources, services
+from sitebook.schedule.models import (
+    Activity,
+    Baseline,
+    Relationship,
+    Resource,
+    ResourceAssignment,
+    ScheduleSettings,
+)
 
 AIRPORT = (
     Path(__file__).resolve().parents[1] / "fixtures/schedules/p6-xer/airport-terminal.xer"
@@ -41,6 +48,61 @@ def sched(w: Any) -> dict[str, Any]:
         "link": Relationship.objects.filter(project=project).first(),
         "baseline": Baseline.objects.filter(project=project).first(),
         "settings": ScheduleSettings.objects.get(project=project),
+    }
+
+
+def res(w: Any) -> dict[str, Any]:
+    """Two resources of the small schedule: CRANE on A100, FREE on nothing."""
+    a = sched(w)
+    project = w.project
+    found = {r.code: r for r in Resource.objects.filter(project=project)}
+    if "CRANE" not in found:
+        crane = resources.resource_create(
+            actor=w.admin, project=project, code="CRANE", name="塔吊", kind="equipment", unit="h"
+        )
+        resources.resource_create(actor=w.admin, project=project, code="FREE", name="空闲")
+        resources.assignment_create(
+            actor=w.admin,
+            project=project,
+            activity_id=a["A100"].pk,
+            resource_id=crane.pk,
+            planned_quantity=40,
+            planned_cost=12000,
+        )
+        found = {r.code: r for r in Resource.objects.filter(project=project)}
+    return {**found, "assignment": ResourceAssignment.objects.filter(project=project).first()}
+
+
+def _rr(code: str, page: bool) -> Any:
+    def build(w: Any, u: Any) -> dict[str, Any]:
+        r = res(w)[code]
+        return {"project_id": w.project.pk, "resource_id": r.pk} if page else {"resource_id": r.pk}
+
+    return build
+
+
+def _ra(page: bool) -> Any:
+    def build(w: Any, u: Any) -> dict[str, Any]:
+        x = res(w)["assignment"]
+        if page:
+            return {"project_id": w.project.pk, "assignment_id": x.pk}
+        return {"assignment_id": x.pk}
+
+    return build
+
+
+def _rp(w: Any, u: Any) -> dict[str, Any]:
+    res(w)
+    return {"project_id": w.project.pk}
+
+
+def _ra_form(w: Any, u: Any) -> dict[str, Any]:
+    return {
+        "resource": res(w)["CRANE"].pk,
+        "planned_quantity": "16",
+        "actual_quantity": "0",
+        "planned_cost": "4800.00",
+        "actual_cost": "0",
     }
 
 
@@ -142,6 +204,60 @@ def routes(R: Any) -> list[Any]:
         R("schedule:warnings", "GET", "project", V, _sp),
         R("schedule:lookahead", "GET", "project", V, _sp),
         R("schedule:resources", "GET", "project", V, _sp),
+        R(
+            "schedule:resources",
+            "POST",
+            "project",
+            E,
+            _rp,
+            body=lambda w, u: {"code": "LAB-1", "name": "钢筋班组", "kind": "labour", "unit": ""},
+        ),
+        R(
+            "schedule:resource_update",
+            "POST",
+            "project",
+            E,
+            _rr("FREE", True),
+            body=lambda w, u: {
+                "version": res(w)["FREE"].version,
+                "code": "FREE",
+                "name": "混凝土",
+                "kind": "material",
+                "unit": "m3",
+            },
+        ),
+        R(
+            "schedule:resource_delete",
+            "POST",
+            "project",
+            E,
+            _rr("FREE", True),
+            body=lambda w, u: {"version": res(w)["FREE"].version},
+        ),
+        R(
+            "schedule:assignment_create",
+            "POST",
+            "project",
+            E,
+            _sa("A200", True),
+            body=_ra_form,
+        ),
+        R(
+            "schedule:assignment_update",
+            "POST",
+            "project",
+            E,
+            _ra(True),
+            body=lambda w, u: {**_ra_form(w, u), "version": res(w)["assignment"].version},
+        ),
+        R(
+            "schedule:assignment_delete",
+            "POST",
+            "project",
+            E,
+            _ra(True),
+            body=lambda w, u: {"version": res(w)["assignment"].version},
+        ),
         R("schedule:dcma", "GET", "project", V, _sp),
         R("schedule:reschedule", "POST", "project", E, _sp),
         # --- API ---
@@ -239,6 +355,61 @@ def routes(R: Any) -> list[Any]:
             "schedule.import",
             _sp,
             body=lambda w, u: {"file": SimpleUploadedFile("airport.xer", AIRPORT)},
+        ),
+        R("api:resource_list", "GET", "project", V, _rp),
+        R(
+            "api:resource_create",
+            "POST",
+            "project",
+            E,
+            _rp,
+            body=lambda w, u: {"code": "LAB-2", "name": "木工班组", "kind": "labour"},
+        ),
+        R("api:resource_detail", "GET", "project", V, _rr("CRANE", False)),
+        R(
+            "api:resource_update",
+            "PATCH",
+            "project",
+            E,
+            _rr("CRANE", False),
+            body=lambda w, u: {"version": res(w)["CRANE"].version, "name": "塔吊 QTZ80"},
+        ),
+        R(
+            "api:resource_delete",
+            "DELETE",
+            "project",
+            E,
+            _rr("FREE", False),
+            query=lambda w: f"version={res(w)['FREE'].version}",
+        ),
+        R("api:assignment_list", "GET", "project", V, _rp),
+        R(
+            "api:assignment_create",
+            "POST",
+            "project",
+            E,
+            _rp,
+            body=lambda w, u: {
+                "activity_id": sched(w)["A200"].pk,
+                "resource_id": res(w)["CRANE"].pk,
+                "planned_quantity": "24",
+            },
+        ),
+        R(
+            "api:assignment_update",
+            "PATCH",
+            "project",
+            E,
+            _ra(False),
+            body=lambda w, u: {"version": res(w)["assignment"].version, "actual_quantity": "8"},
+        ),
+        R(
+            "api:assignment_delete",
+            "DELETE",
+            "project",
+            E,
+            _ra(False),
+            query=lambda w: f"version={res(w)['assignment'].version}",
         ),
         R("api:warning_list", "GET", "project", V, _sp),
         R("api:dcma", "GET", "project", V, _sp),
