@@ -176,6 +176,8 @@ def _detail(ticket: Ticket) -> dict[str, Any]:
                     )
                 },
                 "worker_name": line.worker.name,
+                "overnight": line.overnight,
+                "parts": line.pay_by_date,
             }
             for line in sheet.labour
         ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -55,9 +56,9 @@ def tickets_workbook(project: Any, lines: Any) -> bytes:
             str(_("Day rate")),
             str(_("Pay multiplier")),
             str(_("Amount")),
+            str(_("Pay by date")),
         ]
     )
-    tz = timezone.get_current_timezone()
     line: LabourLine
     for line in lines:
         sheet.append(
@@ -69,19 +70,49 @@ def tickets_workbook(project: Any, lines: Any) -> bytes:
                 line.trade.display_name,
                 line.get_grade_display(),
                 line.team.name if line.team else "",
-                line.start.astimezone(tz).strftime("%H:%M"),
-                line.end.astimezone(tz).strftime("%H:%M"),
+                _clock(line.start),
+                line_end(line),
                 line.hours,
                 line.days,
                 line.get_day_type_display(),
                 line.rate,
                 line.multiplier,
                 line.amount,
+                "; ".join(pay_by_date(line)) if line.overnight else "",
             ]
         )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _clock(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+def line_end(line: LabourLine) -> str:
+    """The end's clock time, marked "+1 day" (次日) when a night shift ends the next day."""
+    end = _clock(line.end)
+    if not line.overnight:
+        return end
+    next_day = _("+1 day")
+    return f"{end} {next_day}"
+
+
+def pay_by_date(line: LabourLine, *, day_type: bool = True) -> list[str]:
+    """One phrase per calendar date of a line: "10-01 Statutory holiday 4.00 h x 300%"
+    (without the day type's name where the printed table is narrow)."""
+    phrases = []
+    for part in line.pay_by_date:
+        label = f" {part['day_type_label']}" if day_type else ""
+        text = (
+            f"{part['date']:%m-%d}{label} "
+            f"{part['normal_hours']:.2f} h × {part['multiplier'] * 100:.0f}%"
+        )
+        if part["overtime_hours"]:
+            text += f" + {part['overtime_hours']:.2f} h × {part['overtime_multiplier'] * 100:.0f}%"
+        phrases.append(text)
+    return phrases
 
 
 def roster_template() -> bytes:
@@ -169,11 +200,13 @@ def ticket_pdf(sheet: TicketSheet) -> bytes:
             [
                 line.worker.name,
                 f"{line.trade.display_name} {line.get_grade_display()}",
-                f"{line.start.astimezone(tz):%H:%M}-{line.end.astimezone(tz):%H:%M}",
+                f"{_clock(line.start)}-{line_end(line)}",
                 f"{line.hours:.2f}",
                 f"{line.days:.2f}",
                 f"{line.rate:,.2f}",
-                f"{line.multiplier * 100:.0f}%",
+                "\n".join(pay_by_date(line, day_type=False))
+                if line.overnight
+                else f"{line.multiplier * 100:.0f}%",
                 f"{line.amount:,.2f}",
             ]
         )

@@ -7,7 +7,9 @@ GB 50500-2013 prices day work from the contract's own daywork schedule (计日�
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -345,6 +347,11 @@ class LabourLine(BusinessModel):
     amount = models.DecimalField(_("amount"), **MONEY)
     # Mirrors the ticket's approval so that summaries aggregate one table without a join.
     approved = models.BooleanField(_("approved"), default=False)
+    # The pay of the hours on each calendar date, in time order (`rules.PayPart.as_json`):
+    # an overnight line has two, each with its own date's day type. The columns above hold
+    # the totals (day type and multiplier: the work date's). Empty on lines priced before
+    # overnight shifts existed, which all fell on their work date.
+    parts = models.JSONField(_("pay by date"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("labour line")
@@ -357,6 +364,44 @@ class LabourLine(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    @property
+    def overnight(self) -> bool:
+        """True when the line ends on the day after its work date (a night shift)."""
+        return timezone.localtime(self.end).date() > self.work_date
+
+    @property
+    def pay_by_date(self) -> list[dict[str, Any]]:
+        """The stored parts with Decimals and the day type's label, for pages and print.
+
+        A line priced before parts were stored is one part: its work date and its columns.
+        """
+        parts = self.parts or [
+            {
+                "date": self.work_date.isoformat(),
+                "day_type": self.day_type,
+                "hours": str(self.hours),
+                "normal_hours": str(self.normal_hours),
+                "overtime_hours": str(self.overtime_hours),
+                "multiplier": str(self.multiplier),
+                "overtime_multiplier": str(self.overtime_multiplier),
+                "amount": str(self.amount),
+            }
+        ]
+        return [
+            {
+                "date": dt.date.fromisoformat(p["date"]),
+                "day_type": p["day_type"],
+                "day_type_label": DayType(p["day_type"]).label,
+                "hours": Decimal(p["hours"]),
+                "normal_hours": Decimal(p["normal_hours"]),
+                "overtime_hours": Decimal(p["overtime_hours"]),
+                "multiplier": Decimal(p["multiplier"]),
+                "overtime_multiplier": Decimal(p["overtime_multiplier"]),
+                "amount": Decimal(p["amount"]),
+            }
+            for p in parts
+        ]
 
 
 class MaterialLine(BusinessModel):

@@ -16,6 +16,8 @@ from sitebook.labour.models import DayType, LabourSettings
 
 CENT = Decimal("0.01")
 FOUR = Decimal("0.0001")
+# A line is shorter than this: one clock time to another covers less than a whole day.
+LONGEST_LINE = dt.timedelta(hours=24)
 
 
 def project_day_type(project: object, day: dt.date) -> str:
@@ -28,10 +30,47 @@ def project_day_type(project: object, day: dt.date) -> str:
     return str(china_day_type(day).value)
 
 
+def shift_bounds(
+    work_date: dt.date, start: dt.time, end: dt.time, tz: dt.tzinfo
+) -> tuple[dt.datetime, dt.datetime]:
+    """The moments a line's clock times stand for on `work_date`.
+
+    An end at or before the start is an overnight shift ending the next day: 20:00-04:00
+    on the 30th ends at 04:00 on the 1st. Equal times therefore make 24 hours.
+    """
+    first = dt.datetime.combine(work_date, start, tzinfo=tz)
+    last = dt.datetime.combine(work_date, end, tzinfo=tz)
+    if last <= first:
+        last = dt.datetime.combine(work_date + dt.timedelta(days=1), end, tzinfo=tz)
+    return first, last
+
+
 def hours_between(start: dt.datetime, end: dt.datetime) -> Decimal:
     """Whole minutes between two moments, as hours to four places."""
     minutes = int((end - start).total_seconds() // 60)
     return (Decimal(minutes) / Decimal(60)).quantize(FOUR, ROUND_HALF_UP)
+
+
+def hours_by_date(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.date, Decimal]]:
+    """The hours from `start` to `end` (local times) falling on each calendar date.
+
+    The last date takes what is left of the whole, so the parts add up to
+    `hours_between(start, end)` exactly; a line ending at midnight has no part after it.
+    """
+    total = hours_between(start, end)
+    parts: list[tuple[dt.date, Decimal]] = []
+    counted = Decimal("0")
+    cursor = start
+    while True:
+        next_day = cursor.date() + dt.timedelta(days=1)
+        midnight = dt.datetime.combine(next_day, dt.time(0), tzinfo=start.tzinfo)
+        if midnight >= end:
+            parts.append((cursor.date(), total - counted))
+            return parts
+        hours = hours_between(cursor, midnight)
+        parts.append((cursor.date(), hours))
+        counted += hours
+        cursor = midnight
 
 
 def hours_to_days(hours: Decimal, hours_per_day: Decimal) -> Decimal:
@@ -48,33 +87,80 @@ class Pay:
     amount: Decimal
 
 
+@dataclass(frozen=True)
+class PayPart:
+    """The pay of the hours of one line that fall on one calendar date."""
+
+    day: dt.date
+    day_type: str
+    hours: Decimal
+    pay: Pay
+
+    def as_json(self) -> dict[str, str]:
+        """The part as stored on the line (`LabourLine.parts`): Decimals as strings."""
+        return {
+            "date": self.day.isoformat(),
+            "day_type": self.day_type,
+            "hours": str(self.hours),
+            "normal_hours": str(self.pay.normal_hours),
+            "overtime_hours": str(self.pay.overtime_hours),
+            "multiplier": str(self.pay.multiplier),
+            "overtime_multiplier": str(self.pay.overtime_multiplier),
+            "amount": str(self.pay.amount),
+        }
+
+
+def day_multiplier(day_type: str, settings: LabourSettings) -> Decimal:
+    """The multiplier of every hour of a rest day or holiday; 1 for a work day's normal hours."""
+    if day_type == DayType.STATUTORY_HOLIDAY:
+        return settings.holiday_multiplier
+    if day_type == DayType.REST_DAY:
+        return settings.rest_day_multiplier
+    return Decimal("1.00")
+
+
+def price_parts(
+    *, parts: list[tuple[dt.date, str, Decimal]], rate: Decimal, settings: LabourSettings
+) -> list[PayPart]:
+    """Pay for one line's hours split by calendar date, `parts` in time order.
+
+    The standard working day (`hours_per_day`) counts from the start of the line, whichever
+    date its hours fall on: hours beyond it are overtime when they fall on a work day; on a
+    rest day or a statutory holiday every hour carries that day's multiplier instead. Each
+    part is rounded to the fen, so the parts add up to the line's amount.
+    """
+    hpd = settings.hours_per_day
+    hourly = rate / hpd
+    worked = Decimal("0")
+    priced: list[PayPart] = []
+    for day, day_type, hours in parts:
+        multiplier = day_multiplier(day_type, settings)
+        if day_type == DayType.WORK_DAY:
+            normal = max(Decimal("0"), min(hours, hpd - worked))
+            overtime = hours - normal
+        else:
+            normal, overtime = hours, Decimal("0")
+        worked += hours
+        amount = hourly * (normal * multiplier + overtime * settings.overtime_multiplier)
+        pay = Pay(
+            normal_hours=normal,
+            overtime_hours=overtime,
+            multiplier=multiplier,
+            overtime_multiplier=settings.overtime_multiplier,
+            amount=amount.quantize(CENT, ROUND_HALF_UP),
+        )
+        priced.append(PayPart(day=day, day_type=day_type, hours=hours, pay=pay))
+    return priced
+
+
 def price_hours(*, hours: Decimal, day_type: str, rate: Decimal, settings: LabourSettings) -> Pay:
-    """Pay for `hours` worked on a day of `day_type` at `rate` per working day.
+    """Pay for `hours` worked on one day of `day_type` at `rate` per working day.
 
     On a work day, hours up to the working day are paid at 100% and the rest as overtime;
     on a rest day or a statutory holiday every hour carries that day's multiplier.
     """
-    hpd = settings.hours_per_day
-    hourly = rate / hpd
-    if day_type == DayType.WORK_DAY:
-        normal = min(hours, hpd)
-        overtime = hours - normal
-        multiplier = Decimal("1.00")
-    else:
-        normal, overtime = hours, Decimal("0")
-        multiplier = (
-            settings.holiday_multiplier
-            if day_type == DayType.STATUTORY_HOLIDAY
-            else settings.rest_day_multiplier
-        )
-    amount = hourly * (normal * multiplier + overtime * settings.overtime_multiplier)
-    return Pay(
-        normal_hours=normal,
-        overtime_hours=overtime,
-        multiplier=multiplier,
-        overtime_multiplier=settings.overtime_multiplier,
-        amount=amount.quantize(CENT, ROUND_HALF_UP),
-    )
+    (part,) = price_parts(parts=[(dt.date.min, day_type, hours)], rate=rate, settings=settings)
+    return part.pay
 
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"

@@ -132,7 +132,13 @@ class PeriodOut(Schema):
 class LabourLineIn(Schema):
     worker_id: int
     start: time
-    end: time
+    end: time = Field(
+        ...,
+        description=(
+            "An end at or before the start is an overnight shift ending the next day "
+            "(20:00-04:00); a line is shorter than 24 hours."
+        ),
+    )
     rate: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
 
 
@@ -189,6 +195,17 @@ class RejectIn(Schema):
     comment: str = Field(..., min_length=1, max_length=500)
 
 
+class PayPartOut(Schema):
+    date: date
+    day_type: str
+    hours: Decimal
+    normal_hours: Decimal
+    overtime_hours: Decimal
+    multiplier: Decimal
+    overtime_multiplier: Decimal
+    amount: Decimal
+
+
 class LabourLineOut(Schema):
     id: int
     worker_id: int
@@ -207,6 +224,10 @@ class LabourLineOut(Schema):
     multiplier: Decimal
     overtime_multiplier: Decimal
     amount: Decimal
+    overnight: bool = Field(..., description="The line ends on the day after its work date.")
+    parts: list[PayPartOut] = Field(
+        ..., description="The pay of the hours on each calendar date, in time order."
+    )
 
 
 class MaterialLineOut(Schema):

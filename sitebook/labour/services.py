@@ -425,6 +425,21 @@ def _time(value: Any, field: str) -> dt.time:
         raise InvalidInput.field(field, _("Enter a time (HH:MM).")) from None
 
 
+def _check_length(start: dt.datetime, end: dt.datetime, field: str, n: int) -> None:
+    """Refuse a line of no whole minute, or of 24 hours or more (equal start and end)."""
+    if end - start >= rules.LONGEST_LINE:
+        raise InvalidInput.field(
+            field,
+            _(
+                "Line %(n)s: a line must be shorter than 24 hours; "
+                "an end equal to the start would be 24 hours."
+            )
+            % {"n": n},
+        )
+    if rules.hours_between(start, end) == ZERO:
+        raise InvalidInput.field(field, _("Line %(n)s: the line is zero hours long.") % {"n": n})
+
+
 @dataclass
 class _Priced:
     lines: list[LabourLine]
@@ -468,14 +483,13 @@ def _price(
                 % {"n": i + 1, "name": worker.name},
             )
         seen_workers.add(worker.pk)
-        start_t = _time(row.get("start"), f"{f}.start")
-        end_t = _time(row.get("end"), f"{f}.end")
-        start = dt.datetime.combine(ticket.work_date, start_t, tzinfo=tz)
-        end = dt.datetime.combine(ticket.work_date, end_t, tzinfo=tz)
-        if end <= start:
-            raise InvalidInput.field(
-                f"{f}.end", _("Line %(n)s: the end must be after the start.") % {"n": i + 1}
-            )
+        start, end = rules.shift_bounds(
+            ticket.work_date,
+            _time(row.get("start"), f"{f}.start"),
+            _time(row.get("end"), f"{f}.end"),
+            tz,
+        )
+        _check_length(start, end, f"{f}.end", i + 1)
         if row.get("rate") not in (None, ""):
             rate = _decimal(row["rate"], f"{f}.rate")
         else:
@@ -491,7 +505,14 @@ def _price(
                     },
                 )
         hours = rules.hours_between(start, end)
-        pay = rules.price_hours(hours=hours, day_type=ticket.day_type, rate=rate, settings=settings)
+        parts = rules.price_parts(
+            parts=[
+                (day, rules.project_day_type(project, day), part_hours)
+                for day, part_hours in rules.hours_by_date(start, end)
+            ],
+            rate=rate,
+            settings=settings,
+        )
         lines.append(
             LabourLine(
                 organisation_id=org_id,
@@ -504,14 +525,15 @@ def _price(
                 start=start,
                 end=end,
                 hours=hours,
-                normal_hours=pay.normal_hours,
-                overtime_hours=pay.overtime_hours,
+                normal_hours=sum((p.pay.normal_hours for p in parts), ZERO),
+                overtime_hours=sum((p.pay.overtime_hours for p in parts), ZERO),
                 days=rules.hours_to_days(hours, settings.hours_per_day),
                 day_type=ticket.day_type,
                 rate=rate,
-                multiplier=pay.multiplier,
-                overtime_multiplier=pay.overtime_multiplier,
-                amount=pay.amount,
+                multiplier=parts[0].pay.multiplier,
+                overtime_multiplier=settings.overtime_multiplier,
+                amount=sum((p.pay.amount for p in parts), ZERO),
+                parts=[p.as_json() for p in parts],
             )
         )
     mats: list[MaterialLine] = []
@@ -1007,26 +1029,39 @@ def _warnings(
 ) -> list[dict[str, str]]:
     """Overlapping hours (any project), too many hours in a day, late submission.
 
-    One query over the same workers' other lines that day, whatever the ticket's size.
+    One query over the same workers' other lines of the work date and the dates either side,
+    whatever the ticket's size: a line is shorter than 24 hours, so only a night shift of the
+    day before or a line of the next day can overlap one that runs past midnight. Hours in a
+    day add up the lines of the same work date (a night shift counts on its work date).
     """
     found: list[dict[str, str]] = []
     if lines:
+        one_day = dt.timedelta(days=1)
         others = list(
             LabourLine.objects.filter(
                 organisation_id=ticket.organisation_id,
                 worker_id__in=[x.worker_id for x in lines],
-                work_date=ticket.work_date,
+                work_date__range=(ticket.work_date - one_day, ticket.work_date + one_day),
             )
             .exclude(ticket_id=ticket.pk)
             .exclude(ticket__status=Ticket.Status.REJECTED)
-            .values("worker_id", "start", "end", "hours", "ticket__number", "project__code")
+            .values(
+                "worker_id",
+                "work_date",
+                "start",
+                "end",
+                "hours",
+                "ticket__number",
+                "project__code",
+            )
         )
         for line in lines:
             total = line.hours
             for other in others:
                 if other["worker_id"] != line.worker_id:
                     continue
-                total += other["hours"]
+                if other["work_date"] == ticket.work_date:
+                    total += other["hours"]
                 if other["start"] < line.end and other["end"] > line.start:
                     found.append(
                         {

@@ -94,15 +94,20 @@ def ticket_list(request: HttpRequest, project_id: int) -> HttpResponse:
 
 def _form_context(project: Project, form: TicketForm, post: Any = None) -> dict[str, Any]:
     workers = list(selectors.worker_list(project, active=True))
-    rows: list[dict[str, str]] = []
+    rows: list[dict[str, Any]] = []
     for i in range(LABOUR_ROWS):
+        start = (post or {}).get(f"labour-{i}-start", "08:00")
+        end = (post or {}).get(f"labour-{i}-end", "17:00")
         rows.append(
             {
                 "i": str(i),
                 "worker": (post or {}).get(f"labour-{i}-worker", ""),
-                "start": (post or {}).get(f"labour-{i}-start", "08:00"),
-                "end": (post or {}).get(f"labour-{i}-end", "17:00"),
+                "start": start,
+                "end": end,
                 "rate": (post or {}).get(f"labour-{i}-rate", ""),
+                # "HH:MM" strings compare like the times: an end at or before the start
+                # is a night shift ending the next day (as the service reads it).
+                "next_day": bool(start and end) and end <= start,
             }
         )
     materials = [

@@ -11,6 +11,7 @@ import pytest
 
 from sitebook.labour import services
 from sitebook.labour.models import Ticket, Worker
+from sitebook.projects import services as projects
 
 _ids = itertools.count(100)
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -67,6 +68,21 @@ class Roster:
                 ("王五", self.labourer, "labourer"),
             ]
         ]
+
+    def second_project(self) -> Any:
+        """Another project of the organisation, pricing the carpenter at 420.00 a day."""
+        admin = self.world.admin
+        other = projects.project_create(
+            actor=admin, organisation_id=self.world.org.pk, code="A-P2", name="二期"
+        )
+        services.rate_set(
+            actor=admin,
+            project=other,
+            trade_id=self.carpenter.pk,
+            grade="skilled",
+            rate=Decimal("420"),
+        )
+        return other
 
     def ticket(
         self,
