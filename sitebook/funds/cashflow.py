@@ -14,13 +14,17 @@ defects liability period; the engineer certifies `CERTIFY_DAYS` after each month
 Actual: the funds ledger summed by month in SQL in whole fen (exact on SQLite too); a
 reversal counts against the direction of the entry it reverses.
 
-Queries: seven for any number of projects, plus the schedule plan of each project with
-contracts (one query, four when it has activities linked to cost codes).
+Queries: seven for any number of projects (cost codes, budgets, contract lines, change
+orders, contract terms, policies, the ledger), plus the schedule plans of all of them read
+together (`costs.adapters.schedule_plans`: one query, four when activities are linked to
+budgeted cost codes); the company view adds one for the projects the user may see: twelve
+at most whatever the number of projects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,7 +32,7 @@ from typing import Any
 from django.db.models import Q
 from django.db.models.functions import TruncMonth
 
-from sitebook.costs.adapters import schedule_plan, spread_items
+from sitebook.costs.adapters import SchedulePlan, schedule_plans, spread_items
 from sitebook.costs.models import BudgetLine, ChangeOrder, Contract, ContractLine, CostCode
 from sitebook.costs.money import fen_sum, from_fen
 from sitebook.engine import cashflow as engine
@@ -139,7 +143,13 @@ def _sum_curves(curves: list[Curve]) -> Curve:
 class _Spreader:
     """Curves of one project: per budgeted cost code and of the whole project."""
 
-    def __init__(self, project: Project, codes: list[CostCode], budgets: dict[int, Decimal]):
+    def __init__(
+        self,
+        project: Project,
+        codes: list[CostCode],
+        budgets: dict[int, Decimal],
+        plan: SchedulePlan | None,
+    ):
         self.project = project
         # The dates a cost code without its own (or activities) is spread over, as costs does.
         starts = [c.planned_start for c in codes if c.planned_start]
@@ -149,7 +159,6 @@ class _Spreader:
             max(finishes) if finishes else start + dt.timedelta(days=365)
         )
         budgeted = [c for c in codes if budgets.get(c.pk)]
-        plan = schedule_plan(project.pk, budgeted) if budgeted else None
         self.items: dict[int, list[SpreadItem]] = {
             cc.pk: spread_items([cc], budgets, start, max(start, finish), plan) for cc in budgeted
         }
@@ -198,6 +207,17 @@ def _terms(contract: Contract, own: ContractTerms | None, policy: FundsPolicy | 
     )
 
 
+def _spreaders(
+    projects: list[Project], codes: dict[int, list[CostCode]], budgets: dict[int, Decimal]
+) -> dict[int, _Spreader]:
+    """The spreader of each project, their schedule plans read together (four queries at
+    most, none when no project has a budgeted cost code)."""
+    budgeted = {p.pk: [c for c in codes.get(p.pk, []) if budgets.get(c.pk)] for p in projects}
+    wanted: dict[int, Iterable[CostCode]] = {pid: cc for pid, cc in budgeted.items() if cc}
+    plans = schedule_plans(wanted) if wanted else {}
+    return {p.pk: _Spreader(p, codes.get(p.pk, []), budgets, plans.get(p.pk)) for p in projects}
+
+
 def contract_forecasts(projects: list[Project]) -> list[ContractForecast]:
     """The forecast of every contract in force on `projects` (see the module docstring)."""
     ids = [p.pk for p in projects]
@@ -232,12 +252,12 @@ def contract_forecasts(projects: list[Project]) -> list[ContractForecast]:
         )
     }
     by_id = {p.pk: p for p in projects}
-    spreaders: dict[int, _Spreader] = {}
+    spreaders = _spreaders(
+        [by_id[pid] for pid in sorted({c.project_id for c in contracts.values()})], codes, budgets
+    )
     out = []
     for contract in sorted(contracts.values(), key=lambda c: (c.project_id, c.code)):
         project = by_id[contract.project_id]
-        if project.pk not in spreaders:
-            spreaders[project.pk] = _Spreader(project, codes.get(project.pk, []), budgets)
         spreader = spreaders[project.pk]
         terms = _terms(contract, own.get(contract.pk), policies.get(project.organisation_id))
         work: list[tuple[dt.date, Decimal]] = []

@@ -32,6 +32,7 @@ from sitebook.costs.models import Contract
 from sitebook.engine.cashflow import month_start
 from sitebook.funds.cashflow import company_cashflow, contract_forecasts, project_cashflow
 from sitebook.funds.models import LedgerEntry
+from sitebook.projects import services as projects
 from sitebook.schedule import services as schedule
 from sitebook.schedule.adapters import from_wall
 from tests.conftest import OrgWorld, build_world
@@ -280,3 +281,67 @@ def test_query_count_does_not_grow_with_the_data(world_a: OrgWorld, site: dict[s
 
 def test_month_keys_are_first_days() -> None:
     assert month_start(date(2026, 2, 28)) == date(2026, 2, 1)
+
+
+def _more_projects(world: OrgWorld, count: int) -> list[Any]:
+    """`count` more projects of the organisation, each unlike the others: the site of
+    `build_site` with a purchase contract of a different value and a payment in a different
+    month; every third one without a schedule or budget (its contract spread evenly)."""
+    made = []
+    for n in range(count):
+        project = projects.project_create(
+            actor=world.admin,
+            organisation_id=world.org.pk,
+            code=f"A-P{n + 2}",
+            name=f"项目 {n + 2}",
+            start_date=date(2026, 1 + n % 6, 1),
+            finish_date=date(2026, 9 + n % 4, 15),
+        )
+        other = OrgWorld(org=world.org, admin=world.admin, project=project)
+        if n % 3 == 2:
+            code = costs.cost_code_create(
+                actor=world.admin, project=project, code="99", name="杂项"
+            )
+        else:
+            code = build_site(other)["code"]
+        _contract(other, "CG-1", Contract.Kind.PURCHASE, code.pk, D(f"{1000 * (n + 1)}.37"))
+        _entry(other, date(2026, 3 + n % 5, 2 + n), "out", f"{10 + n}.00", "payment")
+        made.append(project)
+    return made
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_company_cashflow_runs_a_fixed_number_of_queries(
+    world_a: OrgWorld, site: dict[str, Any], count: int
+) -> None:
+    _more_projects(world_a, count - 1)
+    with CaptureQueriesContext(connection) as queries:
+        seen, flow = company_cashflow(world_a.admin)
+    assert len(seen) == count and flow.rows
+    # The projects the user may see, seven reads over all of them, and the schedule plans
+    # of all of them (four queries: activities, schedule options, calendars, updates).
+    assert len(queries) == 12
+
+
+def test_company_cashflow_is_the_sum_of_the_projects(
+    world_a: OrgWorld, site: dict[str, Any]
+) -> None:
+    _entry(world_a, date(2026, 5, 20), "out", "100000.00", "payment")
+    _more_projects(world_a, 7)
+    seen, company = company_cashflow(world_a.admin)
+    assert len(seen) == 8
+    names = ("forecast_in", "forecast_out", "actual_in", "actual_out")
+    expected: dict[date, list[D]] = {}
+    for project in seen:
+        for row in project_cashflow(project).rows:
+            sums = expected.setdefault(row.month, [D(0)] * len(names))
+            for i, name in enumerate(names):
+                sums[i] += getattr(row, name)
+    got = {r.month: [getattr(r, name) for name in names] for r in company.rows}
+    assert {m: v for m, v in got.items() if any(v)} == {m: v for m, v in expected.items() if any(v)}
+    # HT-1 and FB-1 on six projects (two of the eight have no schedule) and seven purchases.
+    assert len(company.contracts) == 2 * 6 + 7
+    assert company.total("forecast_in") == D(500000) * 6
+    assert company.total("forecast_out") == D(100000) * 6 + sum(
+        (D(f"{1000 * (n + 1)}.37") for n in range(7)), D(0)
+    )
