@@ -8,8 +8,9 @@ linked, else over the cost codes' planned dates): a contract line or an approved
 order with a budgeted cost code is spread like that cost code's PV, any other like the
 project's whole PV (or, with no budget at all, evenly over the project's dates). The terms
 are the contract's (advance %, progress payment %, retention %, days to pay) with the
-funds terms of the contract or the organisation's policy for the retention cap and the
-defects liability period; the engineer certifies `CERTIFY_DAYS` after each month-end claim.
+funds terms of the contract or else the organisation's policy for the retention cap, the
+defects liability period and the days the engineer takes to certify each month-end claim
+(`certify_days`, 14 unless set).
 
 Actual: the funds ledger summed by month in SQL in whole fen (exact on SQLite too); a
 reversal counts against the direction of the entry it reverses.
@@ -45,8 +46,12 @@ from sitebook.projects.selectors import project_list
 ZERO = Decimal("0.00")
 #: Why a contract has no forecast: nothing to spread its value over (else the bad term).
 NO_PLAN = "plan"
-#: Days from a month-end claim to its certificate when nothing else is agreed.
-CERTIFY_DAYS = engine.DEFAULT_CERTIFY_DAYS
+#: Terms neither the contract nor the organisation's policy sets.
+DEFAULTS = {
+    "retention_cap_percent": engine.DEFAULT_RETENTION_CAP_PERCENT,
+    "defects_liability_months": engine.DEFAULT_DEFECTS_MONTHS,
+    "certify_days": engine.DEFAULT_CERTIFY_DAYS,
+}
 COMMITTED = (Contract.Status.ACTIVE, Contract.Status.CLOSED)
 Curve = list[tuple[dt.date, Decimal]]
 
@@ -188,22 +193,24 @@ class _Spreader:
         return self._project_curve
 
 
+def _own_or_policy(name: str, own: ContractTerms | None, policy: FundsPolicy | None) -> Any:
+    """The contract's own term `name`, else the organisation's policy, else the default."""
+    value = getattr(own, name) if own is not None else None
+    if value is None and policy is not None:
+        value = getattr(policy, name)
+    return DEFAULTS[name] if value is None else value
+
+
 def _terms(contract: Contract, own: ContractTerms | None, policy: FundsPolicy | None) -> Any:
-    cap = own.retention_cap_percent if own and own.retention_cap_percent is not None else None
-    months = own.defects_liability_months if own else None
-    if cap is None:
-        cap = policy.retention_cap_percent if policy else engine.DEFAULT_RETENTION_CAP_PERCENT
-    if months is None:
-        months = policy.defects_liability_months if policy else engine.DEFAULT_DEFECTS_MONTHS
     return engine.Terms(
         kind=engine.INCOME if contract.is_income else engine.EXPENSE,
         advance_percent=contract.advance_percent,
         payment_percent=contract.progress_payment_percent,
         retention_percent=contract.retention_percent,
-        retention_cap_percent=cap,
-        certify_days=CERTIFY_DAYS,
+        retention_cap_percent=_own_or_policy("retention_cap_percent", own, policy),
+        certify_days=_own_or_policy("certify_days", own, policy),
         payment_days=contract.payment_days,
-        defects_months=months,
+        defects_months=_own_or_policy("defects_liability_months", own, policy),
     )
 
 

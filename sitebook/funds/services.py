@@ -20,6 +20,7 @@ from sitebook.costs.models import ChangeOrder, Contract, ContractLine, ProgressE
 from sitebook.costs.money import ZERO, line_amount, to_fen
 from sitebook.funds import selectors
 from sitebook.funds.models import (
+    MAX_CERTIFY_DAYS,
     Advance,
     Claim,
     ClaimLine,
@@ -76,6 +77,23 @@ def _percent(value: Any, field: str) -> Decimal:
     if not (0 <= value <= 100):
         raise InvalidInput.field(field, _("Enter a percentage from 0 to 100."))
     return value
+
+
+def _days(value: Any, field: str, most: int) -> int:
+    """A whole number of days from 0 to `most`, else refused naming the field."""
+    if isinstance(value, bool):
+        raise InvalidInput.field(field, _("Enter a whole number of days."))
+    try:
+        days = int(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput.field(field, _("Enter a whole number of days.")) from exc
+    if days != value and str(days) != str(value).strip():
+        raise InvalidInput.field(field, _("Enter a whole number of days."))
+    if not 0 <= days <= most:
+        raise InvalidInput.field(
+            field, _("Enter a number of days from 0 to %(most)s.") % {"most": most}
+        )
+    return days
 
 
 def _currency(project: Project, currency: str | None) -> str:
@@ -194,13 +212,17 @@ def funds_policy_set(
     organisation_id: int,
     retention_cap_percent: Decimal | None = None,
     defects_liability_months: int | None = None,
+    certify_days: int | None = None,
 ) -> FundsPolicy:
+    """Set the organisation's defaults; a value left out (None) is kept."""
     access.require(actor, "funds.approve", organisation_id=organisation_id)
     changes: dict[str, Any] = {}
     if retention_cap_percent is not None:
         changes["retention_cap_percent"] = _percent(retention_cap_percent, "retention_cap_percent")
     if defects_liability_months is not None:
         changes["defects_liability_months"] = defects_liability_months
+    if certify_days is not None:
+        changes["certify_days"] = _days(certify_days, "certify_days", MAX_CERTIFY_DAYS)
     with transaction.atomic():
         row = (
             FundsPolicy.objects.select_for_update().filter(organisation_id=organisation_id).first()
@@ -221,8 +243,10 @@ def contract_terms_set(
     retention_cap_percent: Decimal | None = None,
     defects_liability_months: int | None = None,
     completion_date: date | None = None,
+    certify_days: int | None = None,
 ) -> ContractTerms:
-    """Set a contract's retention cap, defects liability period and completion date."""
+    """Set a contract's retention cap, defects liability period, completion date and days to
+    certify a month-end claim; None leaves a term to the organisation's policy."""
     access.require(actor, "funds.approve", contract.project)
     changes: dict[str, Any] = {
         "retention_cap_percent": None
@@ -230,6 +254,9 @@ def contract_terms_set(
         else _percent(retention_cap_percent, "retention_cap_percent"),
         "defects_liability_months": defects_liability_months,
         "completion_date": completion_date,
+        "certify_days": None
+        if certify_days is None
+        else _days(certify_days, "certify_days", MAX_CERTIFY_DAYS),
     }
     with transaction.atomic():
         _lock_contract(contract)
