@@ -190,7 +190,11 @@ class Claim(BusinessModel):
 
 
 class ClaimLine(BusinessModel):
-    """A line of a claim: BOQ progress, an approved change order, a day-labour ticket, other."""
+    """A line of a claim: BOQ progress, an approved change order, a day-labour ticket, other.
+
+    Lines are never negative except an approved omission (a change order of negative
+    amount), claimed as a negative line; the claim's total stays at zero or more.
+    """
 
     class Source(models.TextChoices):
         BOQ = "boq", _("Contract BOQ line")
@@ -251,12 +255,21 @@ class ClaimLine(BusinessModel):
                 condition=Q(change_order__isnull=False, superseded=False),
                 name="claimline_change_order_once",
             ),
+            # Certified never above claimed; never below zero but on an omission (a negative
+            # change order), which the owner may value at more than was claimed off.
             models.CheckConstraint(
                 condition=Q(certified_amount__isnull=True)
-                | (Q(certified_amount__gte=0) & Q(certified_amount__lte=models.F("amount"))),
+                | (
+                    Q(certified_amount__lte=models.F("amount"))
+                    & (Q(certified_amount__gte=0) | Q(amount__lt=0))
+                ),
                 name="claimline_certified_le_claimed",
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="claimline_amount_ge_0"),
+            # Only an approved omission is claimed as a negative line.
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) | Q(source="change_order", change_order__isnull=False),
+                name="claimline_amount_ge_0_or_omission",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,7 +50,8 @@ def _fmt(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def _money(value: Any, field: str, *, positive: bool = False) -> Decimal:
+def _money(value: Any, field: str, *, positive: bool = False, negative: bool = False) -> Decimal:
+    """An amount to the fen: above zero if `positive`, below zero allowed if `negative`."""
     if value is None:
         raise InvalidInput.field(field, _("This field is required."))
     if not isinstance(value, Decimal):
@@ -62,7 +63,7 @@ def _money(value: Any, field: str, *, positive: bool = False) -> Decimal:
         raise InvalidInput.field(field, _("Enter an amount with at most two decimal places."))
     if positive and value <= 0:
         raise InvalidInput.field(field, _("Enter an amount above zero."))
-    if value < 0:
+    if value < 0 and not negative:
         raise InvalidInput.field(field, _("Enter an amount of zero or more."))
     return value
 
@@ -331,14 +332,15 @@ def _boq_lines(claim: Claim) -> list[ClaimLine]:
 
 
 def _change_order_lines(claim: Claim) -> list[ClaimLine]:
-    """Approved change orders of the contract decided by the period end, not yet claimed."""
+    """Approved change orders of the contract decided by the period end, not yet claimed:
+    additions as positive lines, omissions (negative orders) as negative lines."""
     orders = (
         ChangeOrder.objects.filter(
             contract=claim.contract,
             status=ChangeOrder.Status.APPROVED,
-            amount__gt=0,
             decided_at__date__lte=claim.period_end,
         )
+        .exclude(amount=0)
         .exclude(claim_lines__superseded=False)
         .order_by("code", "id")
     )
@@ -381,8 +383,24 @@ def _save_lines(claim: Claim, lines: list[ClaimLine]) -> None:
         line.save()
 
 
-def _refresh_claimed(claim: Claim) -> Claim:
-    total = sum((a for a in claim.lines.values_list("amount", flat=True)), ZERO)
+def _not_below_zero(total: Decimal, omitted: Decimal, field: str) -> None:
+    """Refuse a claim whose omissions (negative change orders) take it below zero."""
+    if total < 0:
+        raise InvalidInput.field(
+            field,
+            _(
+                "Approved omissions (%(omitted)s) are more than the rest of the claim, which "
+                "would come to %(total)s; a claim cannot be below zero. Claim them with a later "
+                "period's work."
+            )
+            % {"omitted": _fmt(omitted), "total": _fmt(total)},
+        )
+
+
+def _refresh_claimed(claim: Claim, field: str) -> Claim:
+    amounts = list(claim.lines.values_list("amount", flat=True))
+    total = sum(amounts, ZERO)
+    _not_below_zero(total, sum((a for a in amounts if a < 0), ZERO), field)
     return apply_changes(claim, {"claimed_amount": total}, version=None)
 
 
@@ -402,7 +420,8 @@ def claim_create(
     note: str = "",
 ) -> Claim:
     """A draft claim for the period, its lines built from measured progress, approved change
-    orders and accepted day-labour tickets (each claimed once), plus any `other_lines`."""
+    orders (omissions as negative lines) and accepted day-labour tickets (each claimed once),
+    plus any `other_lines`; refused naming `change_orders` if omissions take it below zero."""
     access.require(actor, "funds.claim", project)
     contract = _contract(project, contract_id, income=True)
     if period_end < period_start:
@@ -453,6 +472,8 @@ def claim_create(
                 % {"date": period_end.isoformat()},
             )
         claim.claimed_amount = sum((line.amount for line in lines), ZERO)
+        omitted = sum((line.amount for line in lines if line.amount < 0), ZERO)
+        _not_below_zero(claim.claimed_amount, omitted, "change_orders")
         validate(claim)
         claim.save()
         _save_lines(claim, lines)
@@ -484,7 +505,7 @@ def claim_line_add(
             source=ClaimLine.Source.OTHER, description=description.strip(), amount=amount
         )
         _save_lines(locked, [line])
-        _refresh_claimed(locked)
+        _refresh_claimed(locked, "amount")
     return line
 
 
@@ -498,7 +519,7 @@ def claim_line_remove(*, actor: Any, claim: Claim, version: int, line_id: int) -
         if line is None:
             raise InvalidInput.field("line_id", _("Choose a line of this claim."))
         line.delete()
-        return _refresh_claimed(locked)
+        return _refresh_claimed(locked, "line_id")
 
 
 @service
@@ -586,7 +607,8 @@ def claim_certify(
                 field = f"line_amounts.{line_id}"
                 if line is None:
                     raise InvalidInput.field(field, _("Choose a line of this claim."))
-                value = _money(value, field)
+                # An omission's line is negative: it may be certified at more off.
+                value = _money(value, field, negative=line.amount < 0)
                 if value > line.amount:
                     raise InvalidInput.field(
                         field,
@@ -598,6 +620,12 @@ def claim_certify(
                 if line.certified_amount is None:
                     line.certified_amount = line.amount
             total = sum((line.certified_amount or ZERO for line in lines.values()), ZERO)
+            if total < 0:
+                raise InvalidInput.field(
+                    "certified_amount",
+                    _("The certified lines come to %(s)s: a certificate cannot be below zero.")
+                    % {"s": _fmt(total)},
+                )
             if (
                 certified_amount is not None
                 and _money(certified_amount, "certified_amount") != total

@@ -4,31 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('costs', '0003_payment_schedule'),
-        ('funds', '0003_retention_cap_label'),
-        ('projects', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("costs", "0003_payment_schedule"),
+        ("funds", "0003_retention_cap_label"),
+        ("projects", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contractterms',
-            name='certify_days',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='days to certify a claim'),
+            model_name="contractterms",
+            name="certify_days",
+            field=models.PositiveIntegerField(
+                blank=True, null=True, verbose_name="days to certify a claim"
+            ),
         ),
         migrations.AddField(
-            model_name='fundspolicy',
-            name='certify_days',
-            field=models.PositiveIntegerField(default=14, verbose_name='days to certify a claim'),
+            model_name="fundspolicy",
+            name="certify_days",
+            field=models.PositiveIntegerField(default=14, verbose_name="days to certify a claim"),
         ),
         migrations.AddConstraint(
-            model_name='contractterms',
-            constraint=models.CheckConstraint(condition=models.Q(('certify_days__isnull', True), models.Q(('certify_days__gte', 0), ('certify_days__lte', 365)), _connector='OR'), name='terms_certify_days'),
+            model_name="contractterms",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("certify_days__isnull", True),
+                    models.Q(("certify_days__gte", 0), ("certify_days__lte", 365)),
+                    _connector="OR",
+                ),
+                name="terms_certify_days",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundspolicy',
-            constraint=models.CheckConstraint(condition=models.Q(('certify_days__isnull', True), models.Q(('certify_days__gte', 0), ('certify_days__lte', 365)), _connector='OR'), name='fundspolicy_certify_days'),
+            model_name="fundspolicy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("certify_days__isnull", True),
+                    models.Q(("certify_days__gte", 0), ("certify_days__lte", 365)),
+                    _connector="OR",
+                ),
+                name="fundspolicy_certify_days",
+            ),
         ),
     ]
