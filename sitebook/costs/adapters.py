@@ -106,61 +106,68 @@ def _wall_day(value: Any) -> dt.date | None:
 
 def schedule_plan(project_id: int, codes: Iterable[CostCode]) -> SchedulePlan:
     """The linked activities of a project's cost codes: one query, four with activities."""
-    by_code_text = {c.code: c.pk for c in codes}
+    return schedule_plans({project_id: codes})[project_id]
+
+
+_PLAN_COLUMNS = (
+    "project_id",
+    "pk",
+    "code",
+    "cost_code",
+    "wbs_id",
+    "calendar_id",
+    "original_duration",
+    "percent_complete",
+    "actual_finish",
+)
+
+
+def schedule_plans(codes: dict[int, Iterable[CostCode]]) -> dict[int, SchedulePlan]:
+    """`schedule_plan` of several projects ({project id: its cost codes}) in the same four
+    queries at most, whatever the number of projects: one when none has linked activities."""
+    by_code_text = {pid: {c.code: c.pk for c in cc} for pid, cc in codes.items()}
     rows = [
         r
-        for r in Activity.objects.filter(project_id=project_id)
+        for r in Activity.objects.filter(project_id__in=list(codes))
         .exclude(cost_code="")
-        .values_list(
-            "pk",
-            "code",
-            "cost_code",
-            "wbs_id",
-            "calendar_id",
-            "original_duration",
-            "percent_complete",
-            "actual_finish",
-        )
-        if r[2].strip() in by_code_text
+        .values_list(*_PLAN_COLUMNS)
+        if r[3].strip() in by_code_text[r[0]]
     ]
+    plans = {pid: SchedulePlan() for pid in codes}
     if not rows:
-        return SchedulePlan()
-    settings = (
-        ScheduleSettings.objects.filter(project_id=project_id).select_related("baseline").first()
-    )
-    baseline = settings.baseline if settings else None
-    data: dict[str, list[Any]] = baseline.data if baseline else {}
+        return plans
+    linked = {r[0] for r in rows}
+    settings = {
+        s.project_id: s
+        for s in ScheduleSettings.objects.filter(project_id__in=linked).select_related("baseline")
+    }
+    baselines = {pid: s.baseline for pid, s in settings.items() if s.baseline}
+    data: dict[int, dict[str, list[Any]]] = {pid: b.data for pid, b in baselines.items()}
     calendars = {
         c.pk: engine_calendar(c)
-        for c in Calendar.objects.filter(pk__in={r[4] for r in rows if str(r[0]) in data})
+        for c in Calendar.objects.filter(
+            pk__in={r[5] for r in rows if str(r[1]) in data.get(r[0], {})}
+        )
     }
-    histories: dict[int, list[tuple[dt.date, Decimal]]] = {r[0]: [] for r in rows}
-    for as_of, entries in ProgressUpdate.objects.filter(project_id=project_id).values_list(
-        "data_date", "entries"
-    ):
-        day = _wall_day(as_of)
-        for pk, entry in entries.items():
-            points = histories.get(int(pk))
-            if points is None or day is None:
-                continue
-            if entry.get("percent_complete") is not None:
-                points.append((day, Decimal(entry["percent_complete"])))
-            finished = _wall_day(entry.get("actual_finish"))
-            if finished is not None:
-                points.append((finished, HUNDRED))
-    data_day = _wall_day(settings.data_date) if settings else None
-    plan = SchedulePlan(baseline=baseline.name if baseline else None)
-    for pk, code, cc_text, wbs_id, calendar_id, duration, pct, actual_finish in rows:
-        activity = PlannedActivity(pk, code, by_code_text[cc_text.strip()], wbs_id, duration)
+    histories = _progress_histories(rows)
+    for pid in linked:
+        baseline = baselines.get(pid)
+        plans[pid] = SchedulePlan(baseline=baseline.name if baseline else None)
+    for project_id, pk, code, cc_text, wbs_id, calendar_id, duration, pct, finish_at in rows:
+        activity = PlannedActivity(
+            pk, code, by_code_text[project_id][cc_text.strip()], wbs_id, duration
+        )
         points = histories[pk]
+        project_settings = settings.get(project_id)
+        data_day = _wall_day(project_settings.data_date) if project_settings else None
         if data_day is not None:
             points.append((data_day, pct))
-        finished = _wall_day(actual_finish)
+        finished = _wall_day(finish_at)
         if finished is not None:
             points.append((finished, HUNDRED))
         # Sorted by date; on one date the larger percent (a finish is 100 %).
         activity.history = sorted(points)
-        entry = data.get(str(pk))
+        entry = data.get(project_id, {}).get(str(pk))
         if entry and entry[1] and entry[2] and calendar_id in calendars:
             start = dt.datetime.fromisoformat(entry[1])
             finish = max(dt.datetime.fromisoformat(entry[2]), start)
@@ -169,8 +176,29 @@ def schedule_plan(project_id: int, codes: Iterable[CostCode]) -> SchedulePlan:
                 calendars[calendar_id], start, finish
             )
             activity.weight = sum(activity.day_minutes)
-        plan.by_code.setdefault(activity.cost_code_id, []).append(activity)
-    return plan
+        plans[project_id].by_code.setdefault(activity.cost_code_id, []).append(activity)
+    return plans
+
+
+def _progress_histories(rows: list[Any]) -> dict[int, list[tuple[dt.date, Decimal]]]:
+    """{activity id: (day, percent) points} from the period updates of the rows' projects,
+    one query; an update counts only for activities of its own project."""
+    project_of = {r[1]: r[0] for r in rows}
+    histories: dict[int, list[tuple[dt.date, Decimal]]] = {r[1]: [] for r in rows}
+    for project_id, as_of, entries in ProgressUpdate.objects.filter(
+        project_id__in=set(project_of.values())
+    ).values_list("project_id", "data_date", "entries"):
+        day = _wall_day(as_of)
+        for pk, entry in entries.items():
+            points = histories.get(int(pk))
+            if points is None or day is None or project_of[int(pk)] != project_id:
+                continue
+            if entry.get("percent_complete") is not None:
+                points.append((day, Decimal(entry["percent_complete"])))
+            finished = _wall_day(entry.get("actual_finish"))
+            if finished is not None:
+                points.append((finished, HUNDRED))
+    return histories
 
 
 # --- inputs of the engine ---------------------------------------------------------------------

@@ -96,6 +96,7 @@ def _terms(contract: Any) -> dict[str, Any]:
         "retention_cap_percent": terms.retention_cap_percent,
         "defects_liability_months": terms.defects_liability_months,
         "completion_date": terms.completion_date,
+        "certify_days": terms.certify_days,
         "retention_due_on": terms.retention_due_on,
         "contract_value": selectors.contract_value(contract),
         "retention_cap": selectors.retention_cap(contract),

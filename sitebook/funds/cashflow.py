@@ -8,19 +8,24 @@ linked, else over the cost codes' planned dates): a contract line or an approved
 order with a budgeted cost code is spread like that cost code's PV, any other like the
 project's whole PV (or, with no budget at all, evenly over the project's dates). The terms
 are the contract's (advance %, progress payment %, retention %, days to pay) with the
-funds terms of the contract or the organisation's policy for the retention cap and the
-defects liability period; the engineer certifies `CERTIFY_DAYS` after each month-end claim.
+funds terms of the contract or else the organisation's policy for the retention cap, the
+defects liability period and the days the engineer takes to certify each month-end claim
+(`certify_days`, 14 unless set).
 
 Actual: the funds ledger summed by month in SQL in whole fen (exact on SQLite too); a
 reversal counts against the direction of the entry it reverses.
 
-Queries: seven for any number of projects, plus the schedule plan of each project with
-contracts (one query, four when it has activities linked to cost codes).
+Queries: seven for any number of projects (cost codes, budgets, contract lines, change
+orders, contract terms, policies, the ledger), plus the schedule plans of all of them read
+together (`costs.adapters.schedule_plans`: one query, four when activities are linked to
+budgeted cost codes); the company view adds one for the projects the user may see: twelve
+at most whatever the number of projects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,7 +33,7 @@ from typing import Any
 from django.db.models import Q
 from django.db.models.functions import TruncMonth
 
-from sitebook.costs.adapters import schedule_plan, spread_items
+from sitebook.costs.adapters import SchedulePlan, schedule_plans, spread_items
 from sitebook.costs.models import BudgetLine, ChangeOrder, Contract, ContractLine, CostCode
 from sitebook.costs.money import fen_sum, from_fen
 from sitebook.engine import cashflow as engine
@@ -41,8 +46,12 @@ from sitebook.projects.selectors import project_list
 ZERO = Decimal("0.00")
 #: Why a contract has no forecast: nothing to spread its value over (else the bad term).
 NO_PLAN = "plan"
-#: Days from a month-end claim to its certificate when nothing else is agreed.
-CERTIFY_DAYS = engine.DEFAULT_CERTIFY_DAYS
+#: Terms neither the contract nor the organisation's policy sets.
+DEFAULTS = {
+    "retention_cap_percent": engine.DEFAULT_RETENTION_CAP_PERCENT,
+    "defects_liability_months": engine.DEFAULT_DEFECTS_MONTHS,
+    "certify_days": engine.DEFAULT_CERTIFY_DAYS,
+}
 COMMITTED = (Contract.Status.ACTIVE, Contract.Status.CLOSED)
 Curve = list[tuple[dt.date, Decimal]]
 
@@ -139,7 +148,13 @@ def _sum_curves(curves: list[Curve]) -> Curve:
 class _Spreader:
     """Curves of one project: per budgeted cost code and of the whole project."""
 
-    def __init__(self, project: Project, codes: list[CostCode], budgets: dict[int, Decimal]):
+    def __init__(
+        self,
+        project: Project,
+        codes: list[CostCode],
+        budgets: dict[int, Decimal],
+        plan: SchedulePlan | None,
+    ):
         self.project = project
         # The dates a cost code without its own (or activities) is spread over, as costs does.
         starts = [c.planned_start for c in codes if c.planned_start]
@@ -149,7 +164,6 @@ class _Spreader:
             max(finishes) if finishes else start + dt.timedelta(days=365)
         )
         budgeted = [c for c in codes if budgets.get(c.pk)]
-        plan = schedule_plan(project.pk, budgeted) if budgeted else None
         self.items: dict[int, list[SpreadItem]] = {
             cc.pk: spread_items([cc], budgets, start, max(start, finish), plan) for cc in budgeted
         }
@@ -179,23 +193,36 @@ class _Spreader:
         return self._project_curve
 
 
+def _own_or_policy(name: str, own: ContractTerms | None, policy: FundsPolicy | None) -> Any:
+    """The contract's own term `name`, else the organisation's policy, else the default."""
+    value = getattr(own, name) if own is not None else None
+    if value is None and policy is not None:
+        value = getattr(policy, name)
+    return DEFAULTS[name] if value is None else value
+
+
 def _terms(contract: Contract, own: ContractTerms | None, policy: FundsPolicy | None) -> Any:
-    cap = own.retention_cap_percent if own and own.retention_cap_percent is not None else None
-    months = own.defects_liability_months if own else None
-    if cap is None:
-        cap = policy.retention_cap_percent if policy else engine.DEFAULT_RETENTION_CAP_PERCENT
-    if months is None:
-        months = policy.defects_liability_months if policy else engine.DEFAULT_DEFECTS_MONTHS
     return engine.Terms(
         kind=engine.INCOME if contract.is_income else engine.EXPENSE,
         advance_percent=contract.advance_percent,
         payment_percent=contract.progress_payment_percent,
         retention_percent=contract.retention_percent,
-        retention_cap_percent=cap,
-        certify_days=CERTIFY_DAYS,
+        retention_cap_percent=_own_or_policy("retention_cap_percent", own, policy),
+        certify_days=_own_or_policy("certify_days", own, policy),
         payment_days=contract.payment_days,
-        defects_months=months,
+        defects_months=_own_or_policy("defects_liability_months", own, policy),
     )
+
+
+def _spreaders(
+    projects: list[Project], codes: dict[int, list[CostCode]], budgets: dict[int, Decimal]
+) -> dict[int, _Spreader]:
+    """The spreader of each project, their schedule plans read together (four queries at
+    most, none when no project has a budgeted cost code)."""
+    budgeted = {p.pk: [c for c in codes.get(p.pk, []) if budgets.get(c.pk)] for p in projects}
+    wanted: dict[int, Iterable[CostCode]] = {pid: cc for pid, cc in budgeted.items() if cc}
+    plans = schedule_plans(wanted) if wanted else {}
+    return {p.pk: _Spreader(p, codes.get(p.pk, []), budgets, plans.get(p.pk)) for p in projects}
 
 
 def contract_forecasts(projects: list[Project]) -> list[ContractForecast]:
@@ -232,12 +259,12 @@ def contract_forecasts(projects: list[Project]) -> list[ContractForecast]:
         )
     }
     by_id = {p.pk: p for p in projects}
-    spreaders: dict[int, _Spreader] = {}
+    spreaders = _spreaders(
+        [by_id[pid] for pid in sorted({c.project_id for c in contracts.values()})], codes, budgets
+    )
     out = []
     for contract in sorted(contracts.values(), key=lambda c: (c.project_id, c.code)):
         project = by_id[contract.project_id]
-        if project.pk not in spreaders:
-            spreaders[project.pk] = _Spreader(project, codes.get(project.pk, []), budgets)
         spreader = spreaders[project.pk]
         terms = _terms(contract, own.get(contract.pk), policies.get(project.organisation_id))
         work: list[tuple[dt.date, Decimal]] = []

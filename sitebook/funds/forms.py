@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sitebook.costs.models import Contract
+from sitebook.funds.models import MAX_CERTIFY_DAYS
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
@@ -193,6 +194,12 @@ class TermsForm(forms.Form):
         label=_("Defects liability period (months)"), min_value=0, max_value=120, required=False
     )
     retention_cap_percent = _percent(_("Retention cap %"))
+    certify_days = forms.IntegerField(
+        label=_("Days to certify a month-end claim"),
+        min_value=0,
+        max_value=MAX_CERTIFY_DAYS,
+        required=False,
+    )
 
     def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

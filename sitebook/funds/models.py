@@ -28,6 +28,9 @@ PERCENT = {"max_digits": 5, "decimal_places": 2}
 # at most 3% of the settlement total; the defects liability period is at most 24 months.
 DEFAULT_RETENTION_CAP = Decimal("3.00")
 DEFAULT_DEFECTS_MONTHS = 24
+#: Days from a month-end claim to the engineer's certificate when nothing else is agreed.
+DEFAULT_CERTIFY_DAYS = 14
+MAX_CERTIFY_DAYS = 365
 
 
 def _positive(name: str, field: str = "amount") -> models.CheckConstraint:
@@ -40,14 +43,26 @@ def _percent(name: str, field: str) -> models.CheckConstraint:
     )
 
 
+def _certify_days(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(certify_days__isnull=True)
+        | (Q(certify_days__gte=0) & Q(certify_days__lte=MAX_CERTIFY_DAYS)),
+        name=name,
+    )
+
+
 class FundsPolicy(BusinessModel):
-    """The organisation's defaults for retention: the cap and the defects liability period."""
+    """The organisation's defaults: the retention cap, the defects liability period and the
+    days the engineer takes to certify a month-end claim (used by the cash-flow forecast)."""
 
     retention_cap_percent = models.DecimalField(
         _("retention cap, percent of the settlement"), **PERCENT, default=DEFAULT_RETENTION_CAP
     )
     defects_liability_months = models.PositiveIntegerField(
         _("defects liability period (months)"), default=DEFAULT_DEFECTS_MONTHS
+    )
+    certify_days = models.PositiveIntegerField(
+        _("days to certify a claim"), default=DEFAULT_CERTIFY_DAYS
     )
 
     class Meta:
@@ -56,6 +71,7 @@ class FundsPolicy(BusinessModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation"], name="fundspolicy_one_per_org"),
             _percent("fundspolicy_cap_percent", "retention_cap_percent"),
+            _certify_days("fundspolicy_certify_days"),
         ]
 
     @property
@@ -66,8 +82,9 @@ class FundsPolicy(BusinessModel):
 class ContractTerms(BusinessModel):
     """Funds terms of one contract that the cost centre does not hold.
 
-    Empty cap or months: the organisation's policy. Retention falls due for release
-    `defects_liability_months` after `completion_date` (竣工验收).
+    Empty cap, months or certify days: the organisation's policy. Retention falls due for
+    release `defects_liability_months` after `completion_date` (竣工验收); the engineer
+    certifies a month-end claim `certify_days` later (the cash-flow forecast's timing).
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
@@ -81,11 +98,15 @@ class ContractTerms(BusinessModel):
         _("defects liability period (months)"), null=True, blank=True
     )
     completion_date = models.DateField(_("completion date"), null=True, blank=True)
+    certify_days = models.PositiveIntegerField(_("days to certify a claim"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contract funds terms")
         verbose_name_plural = _("contract funds terms")
-        constraints = [_percent("terms_cap_percent", "retention_cap_percent")]
+        constraints = [
+            _percent("terms_cap_percent", "retention_cap_percent"),
+            _certify_days("terms_certify_days"),
+        ]
 
 
 class Claim(BusinessModel):
@@ -169,7 +190,11 @@ class Claim(BusinessModel):
 
 
 class ClaimLine(BusinessModel):
-    """A line of a claim: BOQ progress, an approved change order, a day-labour ticket, other."""
+    """A line of a claim: BOQ progress, an approved change order, a day-labour ticket, other.
+
+    Lines are never negative except an approved omission (a change order of negative
+    amount), claimed as a negative line; the claim's total stays at zero or more.
+    """
 
     class Source(models.TextChoices):
         BOQ = "boq", _("Contract BOQ line")
@@ -230,12 +255,21 @@ class ClaimLine(BusinessModel):
                 condition=Q(change_order__isnull=False, superseded=False),
                 name="claimline_change_order_once",
             ),
+            # Certified never above claimed; never below zero but on an omission (a negative
+            # change order), which the owner may value at more than was claimed off.
             models.CheckConstraint(
                 condition=Q(certified_amount__isnull=True)
-                | (Q(certified_amount__gte=0) & Q(certified_amount__lte=models.F("amount"))),
+                | (
+                    Q(certified_amount__lte=models.F("amount"))
+                    & (Q(certified_amount__gte=0) | Q(amount__lt=0))
+                ),
                 name="claimline_certified_le_claimed",
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="claimline_amount_ge_0"),
+            # Only an approved omission is claimed as a negative line.
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) | Q(source="change_order", change_order__isnull=False),
+                name="claimline_amount_ge_0_or_omission",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from sitebook.funds.models import MAX_CERTIFY_DAYS
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
 PERCENT = {"ge": 0, "max_digits": 5, "decimal_places": 2}
 Currency = Field(None, min_length=3, max_length=3, description="Default: the project's.")
@@ -27,15 +29,20 @@ class VersionIn(Schema):
 # --- terms -------------------------------------------------------------------------------------
 
 
+CERTIFY_DAYS_HELP = "Days from a month-end claim to its certificate (cash-flow forecast)."
+
+
 class PolicyIn(Schema):
     retention_cap_percent: Decimal | None = Field(None, **PERCENT)
     defects_liability_months: int | None = Field(None, ge=0, le=120)
+    certify_days: int | None = Field(None, ge=0, le=MAX_CERTIFY_DAYS, description=CERTIFY_DAYS_HELP)
 
 
 class PolicyOut(Schema):
     organisation_id: int
     retention_cap_percent: Decimal
     defects_liability_months: int
+    certify_days: int
     version: int
 
 
@@ -43,6 +50,9 @@ class TermsIn(Schema):
     retention_cap_percent: Decimal | None = Field(None, **PERCENT, description="Empty: policy.")
     defects_liability_months: int | None = Field(None, ge=0, le=120)
     completion_date: date | None = None
+    certify_days: int | None = Field(
+        None, ge=0, le=MAX_CERTIFY_DAYS, description=f"{CERTIFY_DAYS_HELP} Empty: policy."
+    )
 
 
 class TermsOut(Schema):
@@ -50,6 +60,7 @@ class TermsOut(Schema):
     retention_cap_percent: Decimal
     defects_liability_months: int
     completion_date: date | None
+    certify_days: int
     retention_due_on: date | None
     contract_value: Decimal
     retention_cap: Decimal

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -19,6 +19,7 @@ from sitebook.costs.models import ChangeOrder, Contract, ContractLine
 from sitebook.costs.money import fen_sum, from_fen, to_fen
 from sitebook.engine.cashflow import add_months
 from sitebook.funds.models import (
+    DEFAULT_CERTIFY_DAYS,
     DEFAULT_DEFECTS_MONTHS,
     DEFAULT_RETENTION_CAP,
     Advance,
@@ -86,12 +87,20 @@ def contract_get(user: Any, pk: int, code: str = "funds.view") -> Contract:
 # --- terms -------------------------------------------------------------------------------------
 
 
-def policy(organisation_id: int) -> tuple[Decimal, int]:
-    """The organisation's (retention cap %, defects liability months)."""
+class Policy(NamedTuple):
+    """An organisation's funds defaults (the built-in ones when it has set none)."""
+
+    retention_cap_percent: Decimal
+    defects_liability_months: int
+    certify_days: int
+
+
+def policy(organisation_id: int) -> Policy:
+    """The organisation's retention cap %, defects liability months and certify days."""
     row = FundsPolicy.objects.filter(organisation_id=organisation_id).first()
     if row is None:
-        return DEFAULT_RETENTION_CAP, DEFAULT_DEFECTS_MONTHS
-    return row.retention_cap_percent, row.defects_liability_months
+        return Policy(DEFAULT_RETENTION_CAP, DEFAULT_DEFECTS_MONTHS, DEFAULT_CERTIFY_DAYS)
+    return Policy(row.retention_cap_percent, row.defects_liability_months, row.certify_days)
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,7 @@ class Terms:
     retention_cap_percent: Decimal
     defects_liability_months: int
     completion_date: date | None
+    certify_days: int = DEFAULT_CERTIFY_DAYS
 
     @property
     def retention_due_on(self) -> date | None:
@@ -107,15 +117,21 @@ class Terms:
         return add_months(self.completion_date, self.defects_liability_months)
 
 
+def _own_or(value: Any, default: Any) -> Any:
+    return default if value is None else value
+
+
 def contract_terms(contract: Contract) -> Terms:
-    cap, months = policy(contract.organisation_id)
+    """The contract's funds terms, each one it leaves empty taken from the policy."""
+    cap, months, days = policy(contract.organisation_id)
     own = ContractTerms.objects.filter(contract=contract).first()
     if own is None:
-        return Terms(cap, months, None)
+        return Terms(cap, months, None, days)
     return Terms(
-        own.retention_cap_percent if own.retention_cap_percent is not None else cap,
-        own.defects_liability_months if own.defects_liability_months is not None else months,
+        _own_or(own.retention_cap_percent, cap),
+        _own_or(own.defects_liability_months, months),
         own.completion_date,
+        _own_or(own.certify_days, days),
     )
 
 

@@ -20,6 +20,7 @@ from sitebook.costs.models import ChangeOrder, Contract, ContractLine, ProgressE
 from sitebook.costs.money import ZERO, line_amount, to_fen
 from sitebook.funds import selectors
 from sitebook.funds.models import (
+    MAX_CERTIFY_DAYS,
     Advance,
     Claim,
     ClaimLine,
@@ -49,7 +50,8 @@ def _fmt(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def _money(value: Any, field: str, *, positive: bool = False) -> Decimal:
+def _money(value: Any, field: str, *, positive: bool = False, negative: bool = False) -> Decimal:
+    """An amount to the fen: above zero if `positive`, below zero allowed if `negative`."""
     if value is None:
         raise InvalidInput.field(field, _("This field is required."))
     if not isinstance(value, Decimal):
@@ -61,7 +63,7 @@ def _money(value: Any, field: str, *, positive: bool = False) -> Decimal:
         raise InvalidInput.field(field, _("Enter an amount with at most two decimal places."))
     if positive and value <= 0:
         raise InvalidInput.field(field, _("Enter an amount above zero."))
-    if value < 0:
+    if value < 0 and not negative:
         raise InvalidInput.field(field, _("Enter an amount of zero or more."))
     return value
 
@@ -76,6 +78,23 @@ def _percent(value: Any, field: str) -> Decimal:
     if not (0 <= value <= 100):
         raise InvalidInput.field(field, _("Enter a percentage from 0 to 100."))
     return value
+
+
+def _days(value: Any, field: str, most: int) -> int:
+    """A whole number of days from 0 to `most`, else refused naming the field."""
+    if isinstance(value, bool):
+        raise InvalidInput.field(field, _("Enter a whole number of days."))
+    try:
+        days = int(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput.field(field, _("Enter a whole number of days.")) from exc
+    if days != value and str(days) != str(value).strip():
+        raise InvalidInput.field(field, _("Enter a whole number of days."))
+    if not 0 <= days <= most:
+        raise InvalidInput.field(
+            field, _("Enter a number of days from 0 to %(most)s.") % {"most": most}
+        )
+    return days
 
 
 def _currency(project: Project, currency: str | None) -> str:
@@ -194,13 +213,17 @@ def funds_policy_set(
     organisation_id: int,
     retention_cap_percent: Decimal | None = None,
     defects_liability_months: int | None = None,
+    certify_days: int | None = None,
 ) -> FundsPolicy:
+    """Set the organisation's defaults; a value left out (None) is kept."""
     access.require(actor, "funds.approve", organisation_id=organisation_id)
     changes: dict[str, Any] = {}
     if retention_cap_percent is not None:
         changes["retention_cap_percent"] = _percent(retention_cap_percent, "retention_cap_percent")
     if defects_liability_months is not None:
         changes["defects_liability_months"] = defects_liability_months
+    if certify_days is not None:
+        changes["certify_days"] = _days(certify_days, "certify_days", MAX_CERTIFY_DAYS)
     with transaction.atomic():
         row = (
             FundsPolicy.objects.select_for_update().filter(organisation_id=organisation_id).first()
@@ -221,8 +244,10 @@ def contract_terms_set(
     retention_cap_percent: Decimal | None = None,
     defects_liability_months: int | None = None,
     completion_date: date | None = None,
+    certify_days: int | None = None,
 ) -> ContractTerms:
-    """Set a contract's retention cap, defects liability period and completion date."""
+    """Set a contract's retention cap, defects liability period, completion date and days to
+    certify a month-end claim; None leaves a term to the organisation's policy."""
     access.require(actor, "funds.approve", contract.project)
     changes: dict[str, Any] = {
         "retention_cap_percent": None
@@ -230,6 +255,9 @@ def contract_terms_set(
         else _percent(retention_cap_percent, "retention_cap_percent"),
         "defects_liability_months": defects_liability_months,
         "completion_date": completion_date,
+        "certify_days": None
+        if certify_days is None
+        else _days(certify_days, "certify_days", MAX_CERTIFY_DAYS),
     }
     with transaction.atomic():
         _lock_contract(contract)
@@ -304,14 +332,15 @@ def _boq_lines(claim: Claim) -> list[ClaimLine]:
 
 
 def _change_order_lines(claim: Claim) -> list[ClaimLine]:
-    """Approved change orders of the contract decided by the period end, not yet claimed."""
+    """Approved change orders of the contract decided by the period end, not yet claimed:
+    additions as positive lines, omissions (negative orders) as negative lines."""
     orders = (
         ChangeOrder.objects.filter(
             contract=claim.contract,
             status=ChangeOrder.Status.APPROVED,
-            amount__gt=0,
             decided_at__date__lte=claim.period_end,
         )
+        .exclude(amount=0)
         .exclude(claim_lines__superseded=False)
         .order_by("code", "id")
     )
@@ -354,8 +383,24 @@ def _save_lines(claim: Claim, lines: list[ClaimLine]) -> None:
         line.save()
 
 
-def _refresh_claimed(claim: Claim) -> Claim:
-    total = sum((a for a in claim.lines.values_list("amount", flat=True)), ZERO)
+def _not_below_zero(total: Decimal, omitted: Decimal, field: str) -> None:
+    """Refuse a claim whose omissions (negative change orders) take it below zero."""
+    if total < 0:
+        raise InvalidInput.field(
+            field,
+            _(
+                "Approved omissions (%(omitted)s) are more than the rest of the claim, which "
+                "would come to %(total)s; a claim cannot be below zero. Claim them with a later "
+                "period's work."
+            )
+            % {"omitted": _fmt(omitted), "total": _fmt(total)},
+        )
+
+
+def _refresh_claimed(claim: Claim, field: str) -> Claim:
+    amounts = list(claim.lines.values_list("amount", flat=True))
+    total = sum(amounts, ZERO)
+    _not_below_zero(total, sum((a for a in amounts if a < 0), ZERO), field)
     return apply_changes(claim, {"claimed_amount": total}, version=None)
 
 
@@ -375,7 +420,8 @@ def claim_create(
     note: str = "",
 ) -> Claim:
     """A draft claim for the period, its lines built from measured progress, approved change
-    orders and accepted day-labour tickets (each claimed once), plus any `other_lines`."""
+    orders (omissions as negative lines) and accepted day-labour tickets (each claimed once),
+    plus any `other_lines`; refused naming `change_orders` if omissions take it below zero."""
     access.require(actor, "funds.claim", project)
     contract = _contract(project, contract_id, income=True)
     if period_end < period_start:
@@ -426,6 +472,8 @@ def claim_create(
                 % {"date": period_end.isoformat()},
             )
         claim.claimed_amount = sum((line.amount for line in lines), ZERO)
+        omitted = sum((line.amount for line in lines if line.amount < 0), ZERO)
+        _not_below_zero(claim.claimed_amount, omitted, "change_orders")
         validate(claim)
         claim.save()
         _save_lines(claim, lines)
@@ -457,7 +505,7 @@ def claim_line_add(
             source=ClaimLine.Source.OTHER, description=description.strip(), amount=amount
         )
         _save_lines(locked, [line])
-        _refresh_claimed(locked)
+        _refresh_claimed(locked, "amount")
     return line
 
 
@@ -471,7 +519,7 @@ def claim_line_remove(*, actor: Any, claim: Claim, version: int, line_id: int) -
         if line is None:
             raise InvalidInput.field("line_id", _("Choose a line of this claim."))
         line.delete()
-        return _refresh_claimed(locked)
+        return _refresh_claimed(locked, "line_id")
 
 
 @service
@@ -559,7 +607,8 @@ def claim_certify(
                 field = f"line_amounts.{line_id}"
                 if line is None:
                     raise InvalidInput.field(field, _("Choose a line of this claim."))
-                value = _money(value, field)
+                # An omission's line is negative: it may be certified at more off.
+                value = _money(value, field, negative=line.amount < 0)
                 if value > line.amount:
                     raise InvalidInput.field(
                         field,
@@ -571,6 +620,12 @@ def claim_certify(
                 if line.certified_amount is None:
                     line.certified_amount = line.amount
             total = sum((line.certified_amount or ZERO for line in lines.values()), ZERO)
+            if total < 0:
+                raise InvalidInput.field(
+                    "certified_amount",
+                    _("The certified lines come to %(s)s: a certificate cannot be below zero.")
+                    % {"s": _fmt(total)},
+                )
             if (
                 certified_amount is not None
                 and _money(certified_amount, "certified_amount") != total

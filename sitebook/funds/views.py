@@ -581,7 +581,7 @@ def _retention_rows(project: Project) -> list[dict[str, Any]]:
         .order_by()
     }
     terms = {t.contract_id: t for t in ContractTerms.objects.filter(contract_id__in=ids)}
-    cap_default, months_default = selectors.policy(project.organisation_id)
+    cap_default, months_default, days_default = selectors.policy(project.organisation_id)
     rows = []
     for c in contracts:
         t = terms.get(c.pk)
@@ -605,6 +605,9 @@ def _retention_rows(project: Project) -> list[dict[str, Any]]:
                 if t and t.retention_cap_percent is not None
                 else cap_default,
                 "months": months if months is not None else months_default,
+                "certify_days": t.certify_days
+                if t and t.certify_days is not None
+                else days_default,
                 "completion": completion,
                 "due_on": due_on,
             }
@@ -643,6 +646,7 @@ def retention(request: HttpRequest, project_id: int) -> HttpResponse:
             completion_date=data["completion_date"],
             defects_liability_months=data["defects_liability_months"],
             retention_cap_percent=data["retention_cap_percent"],
+            certify_days=data["certify_days"],
         )
         messages.success(request, _("Saved."))
         return redirect("funds:retention", project_id=project.pk)

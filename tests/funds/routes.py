@@ -201,7 +201,11 @@ def routes(R: Any) -> list[Any]:  # noqa: N803  (the table's own constructor)
             "org",
             A,
             lambda w, u: {"organisation_id": w.org.pk},
-            body=lambda w, u: {"retention_cap_percent": "3.00", "defects_liability_months": 24},
+            body=lambda w, u: {
+                "retention_cap_percent": "3.00",
+                "defects_liability_months": 24,
+                "certify_days": 14,
+            },
         ),
         R(
             "api:funds_terms_detail",
@@ -216,7 +220,11 @@ def routes(R: Any) -> list[Any]:  # noqa: N803  (the table's own constructor)
             "project",
             A,
             lambda w, u: {"contract_id": _income(w).pk},
-            body=lambda w, u: {"completion_date": "2025-12-31", "defects_liability_months": 12},
+            body=lambda w, u: {
+                "completion_date": "2025-12-31",
+                "defects_liability_months": 12,
+                "certify_days": 7,
+            },
         ),
         # --- claims ----------------------------------------------------------------------------
         R("api:claim_list", "GET", "project", V, _p),

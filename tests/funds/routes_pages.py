@@ -225,6 +225,7 @@ def routes(R: Any) -> list[Any]:  # noqa: N803  (the table's own constructor)
                 "terms-contract": _sub(w).pk,
                 "terms-completion_date": "2026-12-31",
                 "terms-defects_liability_months": "12",
+                "terms-certify_days": "7",
             },
         ),
         R("funds:ledger", "GET", "project", V, _p),

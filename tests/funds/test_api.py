@@ -144,6 +144,26 @@ def test_payable_through_the_api(f: fx.Funds) -> None:
     assert (card["paid"], card["retention_held_from_subs"]) == ("9700.00", "300.00")
 
 
+def test_certify_days_through_the_api(f: fx.Funds) -> None:
+    api = ApiClient(f.world.admin)
+    terms = f"/api/v1/contracts/{f.income.pk}/funds-terms"
+    assert api.get(terms).json()["certify_days"] == 14  # nothing set: the default
+    policy = f"/api/v1/organisations/{f.world.org.pk}/funds-policy"
+    r = api.put(policy, {"certify_days": 10})
+    assert r.status_code == 200, r.content
+    assert r.json()["certify_days"] == 10
+    assert api.get(terms).json()["certify_days"] == 10  # the policy's
+    r = api.put(terms, {"certify_days": 7})
+    assert r.status_code == 200, r.content
+    assert r.json()["certify_days"] == 7
+    for bad in (-1, 366):
+        for path in (terms, policy):
+            r = api.put(path, {"certify_days": bad})
+            assert r.status_code == 400, r.content
+            assert r.json()["errors"][0]["field"] == "certify_days", r.content
+    assert api.get(terms).json()["certify_days"] == 7
+
+
 def test_openapi_lists_the_funds_operations(world_a: Any) -> None:
     schema = ApiClient(world_a.admin).get("/api/v1/openapi.json").json()
     paths = schema["paths"]

@@ -27,11 +27,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from sitebook.core.errors import InvalidInput
 from sitebook.costs import services as costs
 from sitebook.costs.models import Contract
 from sitebook.engine.cashflow import month_start
+from sitebook.funds import selectors
+from sitebook.funds import services as funds
 from sitebook.funds.cashflow import company_cashflow, contract_forecasts, project_cashflow
-from sitebook.funds.models import LedgerEntry
+from sitebook.funds.models import ContractTerms, FundsPolicy, LedgerEntry
+from sitebook.projects import services as projects
 from sitebook.schedule import services as schedule
 from sitebook.schedule.adapters import from_wall
 from tests.conftest import OrgWorld, build_world
@@ -280,3 +284,144 @@ def test_query_count_does_not_grow_with_the_data(world_a: OrgWorld, site: dict[s
 
 def test_month_keys_are_first_days() -> None:
     assert month_start(date(2026, 2, 28)) == date(2026, 2, 1)
+
+
+def _more_projects(world: OrgWorld, count: int) -> list[Any]:
+    """`count` more projects of the organisation, each unlike the others: the site of
+    `build_site` with a purchase contract of a different value and a payment in a different
+    month; every third one without a schedule or budget (its contract spread evenly)."""
+    made = []
+    for n in range(count):
+        project = projects.project_create(
+            actor=world.admin,
+            organisation_id=world.org.pk,
+            code=f"A-P{n + 2}",
+            name=f"项目 {n + 2}",
+            start_date=date(2026, 1 + n % 6, 1),
+            finish_date=date(2026, 9 + n % 4, 15),
+        )
+        other = OrgWorld(org=world.org, admin=world.admin, project=project)
+        if n % 3 == 2:
+            code = costs.cost_code_create(
+                actor=world.admin, project=project, code="99", name="杂项"
+            )
+        else:
+            code = build_site(other)["code"]
+        _contract(other, "CG-1", Contract.Kind.PURCHASE, code.pk, D(f"{1000 * (n + 1)}.37"))
+        _entry(other, date(2026, 3 + n % 5, 2 + n), "out", f"{10 + n}.00", "payment")
+        made.append(project)
+    return made
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_company_cashflow_runs_a_fixed_number_of_queries(
+    world_a: OrgWorld, site: dict[str, Any], count: int
+) -> None:
+    _more_projects(world_a, count - 1)
+    with CaptureQueriesContext(connection) as queries:
+        seen, flow = company_cashflow(world_a.admin)
+    assert len(seen) == count and flow.rows
+    # The projects the user may see, seven reads over all of them, and the schedule plans
+    # of all of them (four queries: activities, schedule options, calendars, updates).
+    assert len(queries) == 12
+
+
+def test_company_cashflow_is_the_sum_of_the_projects(
+    world_a: OrgWorld, site: dict[str, Any]
+) -> None:
+    _entry(world_a, date(2026, 5, 20), "out", "100000.00", "payment")
+    _more_projects(world_a, 7)
+    seen, company = company_cashflow(world_a.admin)
+    assert len(seen) == 8
+    names = ("forecast_in", "forecast_out", "actual_in", "actual_out")
+    expected: dict[date, list[D]] = {}
+    for project in seen:
+        for row in project_cashflow(project).rows:
+            sums = expected.setdefault(row.month, [D(0)] * len(names))
+            for i, name in enumerate(names):
+                sums[i] += getattr(row, name)
+    got = {r.month: [getattr(r, name) for name in names] for r in company.rows}
+    assert {m: v for m, v in got.items() if any(v)} == {m: v for m, v in expected.items() if any(v)}
+    # HT-1 and FB-1 on six projects (two of the eight have no schedule) and seven purchases.
+    assert len(company.contracts) == 2 * 6 + 7
+    assert company.total("forecast_in") == D(500000) * 6
+    assert company.total("forecast_out") == D(100000) * 6 + sum(
+        (D(f"{1000 * (n + 1)}.37") for n in range(7)), D(0)
+    )
+
+
+def _ht1_cash(world: OrgWorld) -> dict[date, D]:
+    forecasts = {f.contract.code: f for f in contract_forecasts([world.project])}
+    income = forecasts["HT-1"].forecast
+    assert income is not None
+    return _months(income.months, "cash")
+
+
+def test_certify_days_of_the_contract_or_the_policy_time_the_forecast(
+    world_a: OrgWorld, site: dict[str, Any]
+) -> None:
+    """HT-1 paid 20 days after certification. Certified 14 days after the claims (31 Mar,
+    30 Apr): 14 Apr + 20 = 4 May and 14 May + 20 = 3 Jun, the final account 30 Apr + 14 + 20
+    = 3 Jun. Certified in 7 days: 7 Apr + 20 = 27 Apr, 7 May + 20 = 27 May, final account
+    30 Apr + 7 + 20 = 27 May: each receipt moves into the month before. Retention (30 Apr
+    2028 + 20 days) does not depend on certification."""
+    income = site["income"]
+    income.refresh_from_db()
+    costs.contract_update(
+        actor=world_a.admin, contract=income, version=income.version, payment_days=20
+    )
+    fourteen = {
+        date(2026, 3, 1): D(50000),  # the advance
+        date(2026, 5, 1): D(184250),  # 275,000 x (80 % - 3 % - 10 %)
+        date(2026, 6, 1): D(250750),  # 225,000 x 67 % + the final account 100,000
+        date(2028, 5, 1): D(15000),
+    }
+    seven = {
+        date(2026, 3, 1): D(50000),
+        date(2026, 4, 1): D(184250),
+        date(2026, 5, 1): D(250750),
+        date(2028, 5, 1): D(15000),
+    }
+    assert _ht1_cash(world_a) == fourteen
+    funds.contract_terms_set(actor=world_a.admin, contract=income, certify_days=7)
+    assert _ht1_cash(world_a) == seven
+    forecasts = {f.contract.code: f for f in contract_forecasts([world_a.project])}
+    ht1 = forecasts["HT-1"].forecast
+    assert ht1 is not None and forecasts["HT-1"].terms.certify_days == 7
+    assert _months(ht1.months, "certified") == {
+        date(2026, 4, 1): D(275000),  # 7 Apr
+        date(2026, 5, 1): D(225000),  # 7 May
+    }
+    # Left empty on the contract, the organisation's policy decides.
+    funds.contract_terms_set(actor=world_a.admin, contract=income, certify_days=None)
+    assert _ht1_cash(world_a) == fourteen
+    funds.funds_policy_set(actor=world_a.admin, organisation_id=world_a.org.pk, certify_days=7)
+    assert _ht1_cash(world_a) == seven
+    # The contract's own days win over the policy's.
+    funds.contract_terms_set(actor=world_a.admin, contract=income, certify_days=14)
+    assert _ht1_cash(world_a) == fourteen
+
+
+@pytest.mark.parametrize("days", [-1, 366, "7.5", "x"])
+def test_certify_days_outside_0_to_365_are_refused_naming_the_field(
+    world_a: OrgWorld, site: dict[str, Any], days: Any
+) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        funds.contract_terms_set(actor=world_a.admin, contract=site["income"], certify_days=days)
+    assert exc.value.errors[0]["field"] == "certify_days"
+    with pytest.raises(InvalidInput) as exc:
+        funds.funds_policy_set(
+            actor=world_a.admin, organisation_id=world_a.org.pk, certify_days=days
+        )
+    assert exc.value.errors[0]["field"] == "certify_days"
+    assert not ContractTerms.objects.exists() and not FundsPolicy.objects.exists()
+
+
+def test_certify_days_at_the_limits_are_kept(world_a: OrgWorld, site: dict[str, Any]) -> None:
+    for days in (0, 365):
+        terms = funds.contract_terms_set(
+            actor=world_a.admin, contract=site["income"], certify_days=days
+        )
+        assert terms.certify_days == days
+        assert selectors.contract_terms(site["income"]).certify_days == days
+    assert selectors.contract_terms(site["sub"]).certify_days == 14

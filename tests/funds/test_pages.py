@@ -300,6 +300,25 @@ def test_ageing_buckets_by_days_past_due(funds: factories.Funds) -> None:
     assert 'data-bucket="current">9,700.00<' in page
 
 
+def test_certify_days_are_set_on_the_retention_page(funds: factories.Funds) -> None:
+    web, base = _web(funds.world.admin), _base(funds)
+    income = funds.income
+    form = {
+        "action": "terms",
+        "terms-contract": income.pk,
+        "terms-certify_days": "400",
+    }
+    response = web.post(f"{base}/retention/", form)
+    assert response.status_code == 400
+    assert 'name="terms-certify_days"' in _text(response)
+    assert not ContractTerms.objects.filter(contract=income).exists()
+    response = web.post(f"{base}/retention/", {**form, "terms-certify_days": "7"})
+    assert response.status_code == 302, _text(response)
+    assert ContractTerms.objects.get(contract=income).certify_days == 7
+    page = _text(web.get(f"{base}/retention/"))
+    assert re.search(rf'id="ret-{income.code}">.*?<td class="hide-sm">7</td>', page)
+
+
 def test_card_shows_the_projects_funds(funds: factories.Funds) -> None:
     web = _web(funds.world.admin)
     claim = factories.certified_claim(funds)

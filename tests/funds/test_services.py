@@ -97,6 +97,114 @@ def test_approved_change_order_is_claimed_once(f: fx.Funds) -> None:
     assert again.claimed_amount == D("1234.50")
 
 
+def _approved_order(f: fx.Funds, code: str, amount: str) -> Any:
+    order = costs.change_order_create(
+        actor=f.world.admin, contract=f.income, code=code, title="取消地下室防水", amount=D(amount)
+    )
+    order = costs.change_order_submit(actor=f.world.admin, order=order, version=order.version)
+    return costs.change_order_approve(actor=f.world.admin, order=order, version=order.version)[0]
+
+
+def _omission_claim(f: fx.Funds) -> tuple[Claim, Any]:
+    """50 % of F1 (1000 m3 x 400.00 = 200,000.00) and an approved omission of -50,000.00."""
+    order = _approved_order(f, "BG-2", "-50000.00")
+    today = date.today()
+    fx.progress(f, "F1", today, "50")
+    return fx.draft_claim(f, today.replace(day=1), today), order
+
+
+def test_approved_omission_is_a_negative_line_that_lowers_the_amount_due(f: fx.Funds) -> None:
+    claim, order = _omission_claim(f)
+    assert sorted((ln.source, ln.amount) for ln in claim.lines.all()) == [
+        ("boq", D("200000.00")),
+        ("change_order", D("-50000.00")),
+    ]
+    assert claim.lines.get(source="change_order").change_order_id == order.pk
+    assert claim.claimed_amount == D("150000.00")
+    claim = services.claim_submit(actor=f.world.admin, claim=claim, version=claim.version)
+    claim = services.claim_certify(
+        actor=f.world.admin, claim=claim, version=claim.version, certified_on=date(2026, 4, 10)
+    )
+    # 80 % of 150,000.00 less 3 % retention of it (4,500.00); without the omission it would
+    # be 80 % of 200,000.00 less 6,000.00 = 154,000.00: 38,500.00 (77 % of 50,000) less.
+    assert claim.certified_amount == D("150000.00")
+    assert claim.retention == D("4500.00")
+    assert claim.amount_due == D("115500.00")
+    assert claim.lines.get(source="change_order").certified_amount == D("-50000.00")
+    # Claimed once: the next claim with new progress does not take the omission again.
+    fx.progress(f, "F1", date.today(), "60")
+    second = fx.draft_claim(f, date.today().replace(day=1), date.today())
+    assert [(ln.source, ln.amount) for ln in second.lines.all()] == [("boq", D("40000.00"))]
+
+
+def test_rejected_claim_frees_the_omission_for_the_next_claim(f: fx.Funds) -> None:
+    claim, order = _omission_claim(f)
+    claim = services.claim_submit(actor=f.world.admin, claim=claim, version=claim.version)
+    services.claim_reject(actor=f.world.admin, claim=claim, version=claim.version)
+    again = fx.draft_claim(f, date.today().replace(day=1), date.today())
+    assert again.number == 2
+    assert sorted((ln.source, ln.amount) for ln in again.lines.all()) == [
+        ("boq", D("200000.00")),
+        ("change_order", D("-50000.00")),
+    ]
+    assert again.claimed_amount == D("150000.00")
+    services.claim_withdraw(actor=f.world.admin, claim=again, version=again.version)
+    third = fx.draft_claim(f, date.today().replace(day=1), date.today())
+    assert third.lines.get(source="change_order").change_order_id == order.pk
+
+
+def test_omissions_that_take_a_claim_below_zero_are_refused(f: fx.Funds) -> None:
+    _approved_order(f, "BG-3", "-250000.00")
+    fx.progress(f, "F1", date.today(), "50")  # 200,000.00 of work
+    before = _counts()
+    with pytest.raises(InvalidInput) as exc:
+        fx.draft_claim(f, date.today().replace(day=1), date.today())
+    _refused(exc, "change_orders")
+    assert "-50,000.00" in str(exc.value.errors[0]["message"])
+    assert _counts() == before
+
+
+def test_removing_a_line_may_not_leave_a_claim_below_zero(f: fx.Funds) -> None:
+    claim, _order = _omission_claim(f)
+    boq = claim.lines.get(source="boq")
+    with pytest.raises(InvalidInput) as exc:
+        services.claim_line_remove(
+            actor=f.world.admin, claim=claim, version=claim.version, line_id=boq.pk
+        )
+    _refused(exc, "line_id")
+    claim.refresh_from_db()
+    assert claim.claimed_amount == D("150000.00") and claim.lines.count() == 2
+    # The omission itself may be taken off (it is then free for a later claim).
+    omission = claim.lines.get(source="change_order")
+    claim = services.claim_line_remove(
+        actor=f.world.admin, claim=claim, version=claim.version, line_id=omission.pk
+    )
+    assert claim.claimed_amount == D("200000.00")
+
+
+def test_an_omission_is_certified_at_its_claim_or_more_off(f: fx.Funds) -> None:
+    claim, _order = _omission_claim(f)
+    claim = services.claim_submit(actor=f.world.admin, claim=claim, version=claim.version)
+    omission = claim.lines.get(source="change_order")
+    with pytest.raises(InvalidInput) as exc:
+        services.claim_certify(
+            actor=f.world.admin,
+            claim=claim,
+            version=claim.version,
+            line_amounts={omission.pk: D("-49999.99")},
+        )
+    _refused(exc, f"line_amounts.{omission.pk}")
+    claim = services.claim_certify(
+        actor=f.world.admin,
+        claim=claim,
+        version=claim.version,
+        line_amounts={omission.pk: D("-60000.00")},
+    )
+    assert claim.certified_amount == D("140000.00")
+    # 80 % of 140,000.00 - 3 % of it (4,200.00)
+    assert claim.amount_due == D("107800.00")
+
+
 def test_certify_retention_ratio_and_amount_due(f: fx.Funds) -> None:
     claim = fx.submitted_claim(f)  # 200,000.00 claimed
     certified = services.claim_certify(

@@ -7,409 +7,1243 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('costs', '0001_cost_centre'),
-        ('labour', '0005_ticket_photos'),
-        ('projects', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("costs", "0001_cost_centre"),
+        ("labour", "0005_ticket_photos"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Advance',
+            name="Advance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('direction', models.CharField(max_length=3, verbose_name='direction')),
-                ('date', models.DateField(verbose_name='date')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='amount')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('reference', models.CharField(blank=True, max_length=60, verbose_name='reference')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='advances', to='costs.contract', verbose_name='contract')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("direction", models.CharField(max_length=3, verbose_name="direction")),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="amount"),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=60, verbose_name="reference"),
+                ),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="advances",
+                        to="costs.contract",
+                        verbose_name="contract",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'advance',
-                'verbose_name_plural': 'advances',
-                'ordering': ['project_id', '-date', '-id'],
+                "verbose_name": "advance",
+                "verbose_name_plural": "advances",
+                "ordering": ["project_id", "-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('number', models.PositiveIntegerField(verbose_name='claim number')),
-                ('period_start', models.DateField(verbose_name='period start')),
-                ('period_end', models.DateField(verbose_name='period end')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('certified', 'Certified'), ('invoiced', 'Invoiced'), ('part_paid', 'Paid in part'), ('paid', 'Paid'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='draft', max_length=10, verbose_name='status')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('claimed_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=18, verbose_name='claimed')),
-                ('certified_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='certified')),
-                ('payment_ratio', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='payment ratio %')),
-                ('retention_percent', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=5, verbose_name='retention %')),
-                ('advance_recovery', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=18, verbose_name='advance recovery')),
-                ('retention', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=18, verbose_name='retention withheld')),
-                ('deductions', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=18, verbose_name='deductions')),
-                ('amount_due', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=18, verbose_name='amount due')),
-                ('submitted_on', models.DateField(blank=True, null=True, verbose_name='submitted on')),
-                ('certified_on', models.DateField(blank=True, null=True, verbose_name='certified on')),
-                ('invoiced_on', models.DateField(blank=True, null=True, verbose_name='invoiced on')),
-                ('invoice_number', models.CharField(blank=True, max_length=60, verbose_name='invoice number')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='costs.contract', verbose_name='contract')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funds_claims', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("number", models.PositiveIntegerField(verbose_name="claim number")),
+                ("period_start", models.DateField(verbose_name="period start")),
+                ("period_end", models.DateField(verbose_name="period end")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("certified", "Certified"),
+                            ("invoiced", "Invoiced"),
+                            ("part_paid", "Paid in part"),
+                            ("paid", "Paid"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "claimed_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=18,
+                        verbose_name="claimed",
+                    ),
+                ),
+                (
+                    "certified_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="certified",
+                    ),
+                ),
+                (
+                    "payment_ratio",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=5, verbose_name="payment ratio %"
+                    ),
+                ),
+                (
+                    "retention_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=5,
+                        verbose_name="retention %",
+                    ),
+                ),
+                (
+                    "advance_recovery",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=18,
+                        verbose_name="advance recovery",
+                    ),
+                ),
+                (
+                    "retention",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=18,
+                        verbose_name="retention withheld",
+                    ),
+                ),
+                (
+                    "deductions",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=18,
+                        verbose_name="deductions",
+                    ),
+                ),
+                (
+                    "amount_due",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=18,
+                        verbose_name="amount due",
+                    ),
+                ),
+                (
+                    "submitted_on",
+                    models.DateField(blank=True, null=True, verbose_name="submitted on"),
+                ),
+                (
+                    "certified_on",
+                    models.DateField(blank=True, null=True, verbose_name="certified on"),
+                ),
+                (
+                    "invoiced_on",
+                    models.DateField(blank=True, null=True, verbose_name="invoiced on"),
+                ),
+                (
+                    "invoice_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="invoice number"),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="due on")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="costs.contract",
+                        verbose_name="contract",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="funds_claims",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim',
-                'verbose_name_plural': 'claims',
-                'ordering': ['project_id', 'contract_id', 'number'],
+                "verbose_name": "claim",
+                "verbose_name_plural": "claims",
+                "ordering": ["project_id", "contract_id", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimLine',
+            name="ClaimLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('source', models.CharField(choices=[('boq', 'Contract BOQ line'), ('change_order', 'Approved change order'), ('day_labour', 'Day-labour ticket'), ('other', 'Other')], max_length=15, verbose_name='source')),
-                ('description', models.CharField(max_length=300, verbose_name='description')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='unit')),
-                ('quantity_to_date', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='quantity to date')),
-                ('quantity', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='quantity this claim')),
-                ('unit_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='unit rate')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='claimed')),
-                ('certified_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='certified')),
-                ('superseded', models.BooleanField(default=False, verbose_name='superseded')),
-                ('change_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claim_lines', to='costs.changeorder', verbose_name='change order')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='funds.claim')),
-                ('contract_line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claim_lines', to='costs.contractline', verbose_name='contract line')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
-                ('ticket', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claim_lines', to='labour.ticket', verbose_name='day-labour ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("boq", "Contract BOQ line"),
+                            ("change_order", "Approved change order"),
+                            ("day_labour", "Day-labour ticket"),
+                            ("other", "Other"),
+                        ],
+                        max_length=15,
+                        verbose_name="source",
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="description")),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="unit")),
+                (
+                    "quantity_to_date",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="quantity to date",
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="quantity this claim",
+                    ),
+                ),
+                (
+                    "unit_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="unit rate",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="claimed"),
+                ),
+                (
+                    "certified_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="certified",
+                    ),
+                ),
+                ("superseded", models.BooleanField(default=False, verbose_name="superseded")),
+                (
+                    "change_order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claim_lines",
+                        to="costs.changeorder",
+                        verbose_name="change order",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="funds.claim",
+                    ),
+                ),
+                (
+                    "contract_line",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claim_lines",
+                        to="costs.contractline",
+                        verbose_name="contract line",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claim_lines",
+                        to="labour.ticket",
+                        verbose_name="day-labour ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim line',
-                'verbose_name_plural': 'claim lines',
-                'ordering': ['claim_id', 'id'],
+                "verbose_name": "claim line",
+                "verbose_name_plural": "claim lines",
+                "ordering": ["claim_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ContractTerms',
+            name="ContractTerms",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('retention_cap_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='retention cap % of the settlement')),
-                ('defects_liability_months', models.PositiveIntegerField(blank=True, null=True, verbose_name='defects liability period (months)')),
-                ('completion_date', models.DateField(blank=True, null=True, verbose_name='completion date')),
-                ('contract', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='funds_terms', to='costs.contract', verbose_name='contract')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "retention_cap_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="retention cap % of the settlement",
+                    ),
+                ),
+                (
+                    "defects_liability_months",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="defects liability period (months)"
+                    ),
+                ),
+                (
+                    "completion_date",
+                    models.DateField(blank=True, null=True, verbose_name="completion date"),
+                ),
+                (
+                    "contract",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="funds_terms",
+                        to="costs.contract",
+                        verbose_name="contract",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contract funds terms',
-                'verbose_name_plural': 'contract funds terms',
+                "verbose_name": "contract funds terms",
+                "verbose_name_plural": "contract funds terms",
             },
         ),
         migrations.CreateModel(
-            name='FundsPolicy',
+            name="FundsPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('retention_cap_percent', models.DecimalField(decimal_places=2, default=Decimal('3.00'), max_digits=5, verbose_name='retention cap % of the settlement')),
-                ('defects_liability_months', models.PositiveIntegerField(default=24, verbose_name='defects liability period (months)')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "retention_cap_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("3.00"),
+                        max_digits=5,
+                        verbose_name="retention cap % of the settlement",
+                    ),
+                ),
+                (
+                    "defects_liability_months",
+                    models.PositiveIntegerField(
+                        default=24, verbose_name="defects liability period (months)"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'funds policy',
-                'verbose_name_plural': 'funds policies',
+                "verbose_name": "funds policy",
+                "verbose_name_plural": "funds policies",
             },
         ),
         migrations.CreateModel(
-            name='Payable',
+            name="Payable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('number', models.CharField(max_length=60, verbose_name='invoice number')),
-                ('invoice_date', models.DateField(verbose_name='invoice date')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('approved', 'Approved'), ('part_paid', 'Paid in part'), ('paid', 'Paid'), ('rejected', 'Rejected')], default='draft', max_length=10, verbose_name='status')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('gross_amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='invoice amount')),
-                ('retention_percent', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=5, verbose_name='retention %')),
-                ('retention', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=18, verbose_name='retention withheld')),
-                ('advance_recovery', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=18, verbose_name='advance recovery')),
-                ('deductions', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=18, verbose_name='deductions')),
-                ('approved_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=18, verbose_name='approved to pay')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
-                ('approved_on', models.DateField(blank=True, null=True, verbose_name='approved on')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payables', to='costs.contract', verbose_name='contract')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funds_payables', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("number", models.CharField(max_length=60, verbose_name="invoice number")),
+                ("invoice_date", models.DateField(verbose_name="invoice date")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("approved", "Approved"),
+                            ("part_paid", "Paid in part"),
+                            ("paid", "Paid"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "gross_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=18, verbose_name="invoice amount"
+                    ),
+                ),
+                (
+                    "retention_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=5,
+                        verbose_name="retention %",
+                    ),
+                ),
+                (
+                    "retention",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=18,
+                        verbose_name="retention withheld",
+                    ),
+                ),
+                (
+                    "advance_recovery",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=18,
+                        verbose_name="advance recovery",
+                    ),
+                ),
+                (
+                    "deductions",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=18,
+                        verbose_name="deductions",
+                    ),
+                ),
+                (
+                    "approved_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=18,
+                        verbose_name="approved to pay",
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="due on")),
+                (
+                    "approved_on",
+                    models.DateField(blank=True, null=True, verbose_name="approved on"),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payables",
+                        to="costs.contract",
+                        verbose_name="contract",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="funds_payables",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payable',
-                'verbose_name_plural': 'payables',
-                'ordering': ['project_id', '-invoice_date', '-id'],
+                "verbose_name": "payable",
+                "verbose_name_plural": "payables",
+                "ordering": ["project_id", "-invoice_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentRequest',
+            name="PaymentRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='amount')),
-                ('requested_on', models.DateField(verbose_name='requested on')),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('approved', 'Approved'), ('paid', 'Paid'), ('rejected', 'Rejected')], default='submitted', max_length=10, verbose_name='status')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('payable', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='funds.payable', verbose_name='payable')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="amount"),
+                ),
+                ("requested_on", models.DateField(verbose_name="requested on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("approved", "Approved"),
+                            ("paid", "Paid"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="submitted",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="approved at"),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "payable",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="funds.payable",
+                        verbose_name="payable",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment request',
-                'verbose_name_plural': 'payment requests',
-                'ordering': ['project_id', '-id'],
+                "verbose_name": "payment request",
+                "verbose_name_plural": "payment requests",
+                "ordering": ["project_id", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('date', models.DateField(verbose_name='date')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='amount')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('reference', models.CharField(blank=True, max_length=60, verbose_name='reference')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='costs.contract')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('payable', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='funds.payable')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
-                ('request', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='payment', to='funds.paymentrequest', verbose_name='payment request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="amount"),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=60, verbose_name="reference"),
+                ),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="costs.contract",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "payable",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="funds.payable",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "request",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment",
+                        to="funds.paymentrequest",
+                        verbose_name="payment request",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment',
-                'verbose_name_plural': 'payments',
-                'ordering': ['project_id', '-date', '-id'],
+                "verbose_name": "payment",
+                "verbose_name_plural": "payments",
+                "ordering": ["project_id", "-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Receipt',
+            name="Receipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('date', models.DateField(verbose_name='date')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='amount')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('reference', models.CharField(blank=True, max_length=60, verbose_name='reference')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='funds.claim', verbose_name='claim')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="amount"),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=60, verbose_name="reference"),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="receipts",
+                        to="funds.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'receipt',
-                'verbose_name_plural': 'receipts',
-                'ordering': ['project_id', '-date', '-id'],
+                "verbose_name": "receipt",
+                "verbose_name_plural": "receipts",
+                "ordering": ["project_id", "-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RetentionRelease',
+            name="RetentionRelease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('direction', models.CharField(max_length=3, verbose_name='direction')),
-                ('date', models.DateField(verbose_name='date')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='amount')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('reference', models.CharField(blank=True, max_length=60, verbose_name='reference')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='retention_releases', to='costs.contract', verbose_name='contract')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("direction", models.CharField(max_length=3, verbose_name="direction")),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="amount"),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=60, verbose_name="reference"),
+                ),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="retention_releases",
+                        to="costs.contract",
+                        verbose_name="contract",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'retention release',
-                'verbose_name_plural': 'retention releases',
-                'ordering': ['project_id', '-date', '-id'],
+                "verbose_name": "retention release",
+                "verbose_name_plural": "retention releases",
+                "ordering": ["project_id", "-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('entry_date', models.DateField(verbose_name='date')),
-                ('direction', models.CharField(choices=[('in', 'In'), ('out', 'Out')], max_length=3, verbose_name='direction')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='amount')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('kind', models.CharField(choices=[('receipt', 'Receipt'), ('payment', 'Payment'), ('advance_in', 'Advance received'), ('advance_out', 'Advance paid'), ('retention_in', 'Retention received'), ('retention_out', 'Retention paid'), ('reversal', 'Reversal')], max_length=15, verbose_name='type')),
-                ('counterparty', models.CharField(blank=True, max_length=200, verbose_name='counterparty')),
-                ('memo', models.CharField(blank=True, max_length=300, verbose_name='memo')),
-                ('advance', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='funds.advance')),
-                ('claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='funds.claim')),
-                ('contract', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='costs.contract', verbose_name='contract')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='funds_ledger', to='projects.project')),
-                ('reverses', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversals', to='funds.ledgerentry', verbose_name='reverses')),
-                ('payable', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='funds.payable')),
-                ('payment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='funds.payment')),
-                ('receipt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='funds.receipt')),
-                ('release', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='funds.retentionrelease')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("entry_date", models.DateField(verbose_name="date")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("in", "In"), ("out", "Out")],
+                        max_length=3,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="amount"),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("receipt", "Receipt"),
+                            ("payment", "Payment"),
+                            ("advance_in", "Advance received"),
+                            ("advance_out", "Advance paid"),
+                            ("retention_in", "Retention received"),
+                            ("retention_out", "Retention paid"),
+                            ("reversal", "Reversal"),
+                        ],
+                        max_length=15,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "counterparty",
+                    models.CharField(blank=True, max_length=200, verbose_name="counterparty"),
+                ),
+                ("memo", models.CharField(blank=True, max_length=300, verbose_name="memo")),
+                (
+                    "advance",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="funds.advance",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="funds.claim",
+                    ),
+                ),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="costs.contract",
+                        verbose_name="contract",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="funds_ledger",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversals",
+                        to="funds.ledgerentry",
+                        verbose_name="reverses",
+                    ),
+                ),
+                (
+                    "payable",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="funds.payable",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="funds.payment",
+                    ),
+                ),
+                (
+                    "receipt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="funds.receipt",
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="funds.retentionrelease",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ledger entry',
-                'verbose_name_plural': 'ledger entries',
-                'ordering': ['project_id', 'entry_date', 'id'],
+                "verbose_name": "ledger entry",
+                "verbose_name_plural": "ledger entries",
+                "ordering": ["project_id", "entry_date", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='advance',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='advance_amount_gt_0'),
+            model_name="advance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="advance_amount_gt_0"
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['project', 'status'], name='claim_project_status'),
+            model_name="claim",
+            index=models.Index(fields=["project", "status"], name="claim_project_status"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(fields=('contract', 'number'), name='claim_unique_number'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(
+                fields=("contract", "number"), name="claim_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('certified_amount__isnull', True), ('certified_amount__lte', models.F('claimed_amount')), _connector='OR'), name='claim_certified_le_claimed'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("certified_amount__isnull", True),
+                    ("certified_amount__lte", models.F("claimed_amount")),
+                    _connector="OR",
+                ),
+                name="claim_certified_le_claimed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('certified_amount__isnull', True), ('certified_amount__gte', 0), _connector='OR'), name='claim_certified_not_negative'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("certified_amount__isnull", True),
+                    ("certified_amount__gte", 0),
+                    _connector="OR",
+                ),
+                name="claim_certified_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('claimed_amount__gte', 0), ('advance_recovery__gte', 0), ('retention__gte', 0), ('deductions__gte', 0), ('amount_due__gte', 0)), name='claim_amounts_not_negative'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("claimed_amount__gte", 0),
+                    ("advance_recovery__gte", 0),
+                    ("retention__gte", 0),
+                    ("deductions__gte", 0),
+                    ("amount_due__gte", 0),
+                ),
+                name="claim_amounts_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('payment_ratio__gte', 0), ('payment_ratio__lte', 100)), name='claim_ratio_percent'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("payment_ratio__gte", 0), ("payment_ratio__lte", 100)),
+                name="claim_ratio_percent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('retention_percent__gte', 0), ('retention_percent__lte', 100)), name='claim_retention_percent'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("retention_percent__gte", 0), ("retention_percent__lte", 100)),
+                name="claim_retention_percent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimline',
-            constraint=models.UniqueConstraint(condition=models.Q(('superseded', False), ('ticket__isnull', False)), fields=('ticket',), name='claimline_ticket_once'),
+            model_name="claimline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("superseded", False), ("ticket__isnull", False)),
+                fields=("ticket",),
+                name="claimline_ticket_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimline',
-            constraint=models.UniqueConstraint(condition=models.Q(('change_order__isnull', False), ('superseded', False)), fields=('change_order',), name='claimline_change_order_once'),
+            model_name="claimline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("change_order__isnull", False), ("superseded", False)),
+                fields=("change_order",),
+                name="claimline_change_order_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimline',
-            constraint=models.CheckConstraint(condition=models.Q(('certified_amount__isnull', True), models.Q(('certified_amount__gte', 0), ('certified_amount__lte', models.F('amount'))), _connector='OR'), name='claimline_certified_le_claimed'),
+            model_name="claimline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("certified_amount__isnull", True),
+                    models.Q(
+                        ("certified_amount__gte", 0), ("certified_amount__lte", models.F("amount"))
+                    ),
+                    _connector="OR",
+                ),
+                name="claimline_certified_le_claimed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='claimline_amount_ge_0'),
+            model_name="claimline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="claimline_amount_ge_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contractterms',
-            constraint=models.CheckConstraint(condition=models.Q(('retention_cap_percent__gte', 0), ('retention_cap_percent__lte', 100)), name='terms_cap_percent'),
+            model_name="contractterms",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("retention_cap_percent__gte", 0), ("retention_cap_percent__lte", 100)
+                ),
+                name="terms_cap_percent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundspolicy',
-            constraint=models.UniqueConstraint(fields=('organisation',), name='fundspolicy_one_per_org'),
+            model_name="fundspolicy",
+            constraint=models.UniqueConstraint(
+                fields=("organisation",), name="fundspolicy_one_per_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundspolicy',
-            constraint=models.CheckConstraint(condition=models.Q(('retention_cap_percent__gte', 0), ('retention_cap_percent__lte', 100)), name='fundspolicy_cap_percent'),
+            model_name="fundspolicy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("retention_cap_percent__gte", 0), ("retention_cap_percent__lte", 100)
+                ),
+                name="fundspolicy_cap_percent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='payable',
-            index=models.Index(fields=['project', 'status'], name='payable_project_status'),
+            model_name="payable",
+            index=models.Index(fields=["project", "status"], name="payable_project_status"),
         ),
         migrations.AddConstraint(
-            model_name='payable',
-            constraint=models.UniqueConstraint(fields=('contract', 'number'), name='payable_unique_number'),
+            model_name="payable",
+            constraint=models.UniqueConstraint(
+                fields=("contract", "number"), name="payable_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payable',
-            constraint=models.CheckConstraint(condition=models.Q(('gross_amount__gt', 0)), name='payable_gross_gt_0'),
+            model_name="payable",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("gross_amount__gt", 0)), name="payable_gross_gt_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payable',
-            constraint=models.CheckConstraint(condition=models.Q(('retention__gte', 0), ('advance_recovery__gte', 0), ('deductions__gte', 0), ('approved_amount__gte', 0), ('approved_amount__lte', models.F('gross_amount'))), name='payable_amounts_in_range'),
+            model_name="payable",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("retention__gte", 0),
+                    ("advance_recovery__gte", 0),
+                    ("deductions__gte", 0),
+                    ("approved_amount__gte", 0),
+                    ("approved_amount__lte", models.F("gross_amount")),
+                ),
+                name="payable_amounts_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payable',
-            constraint=models.CheckConstraint(condition=models.Q(('retention_percent__gte', 0), ('retention_percent__lte', 100)), name='payable_retention_percent'),
+            model_name="payable",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("retention_percent__gte", 0), ("retention_percent__lte", 100)),
+                name="payable_retention_percent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payreq_amount_gt_0'),
+            model_name="paymentrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="payreq_amount_gt_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_amount_gt_0'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="payment_amount_gt_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='receipt',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='receipt_amount_gt_0'),
+            model_name="receipt",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="receipt_amount_gt_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='retentionrelease',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='release_amount_gt_0'),
+            model_name="retentionrelease",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="release_amount_gt_0"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['project', 'entry_date'], name='ledger_project_date'),
+            model_name="ledgerentry",
+            index=models.Index(fields=["project", "entry_date"], name="ledger_project_date"),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['contract', 'entry_date'], name='ledger_contract_date'),
+            model_name="ledgerentry",
+            index=models.Index(fields=["contract", "entry_date"], name="ledger_contract_date"),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='ledger_amount_gt_0'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="ledger_amount_gt_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['in', 'out'])), name='ledger_direction'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("direction__in", ["in", "out"])), name="ledger_direction"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('reverses__isnull', False)), fields=('reverses',), name='ledger_one_reversal'),
+            model_name="ledgerentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("reverses__isnull", False)),
+                fields=("reverses",),
+                name="ledger_one_reversal",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'reversal'), ('reverses__isnull', False)), models.Q(models.Q(('kind', 'reversal'), _negated=True), ('reverses__isnull', True)), _connector='OR'), name='ledger_reversal_names_entry'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "reversal"), ("reverses__isnull", False)),
+                    models.Q(
+                        models.Q(("kind", "reversal"), _negated=True), ("reverses__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="ledger_reversal_names_entry",
+            ),
         ),
     ]
