@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitebook.interchange.compute import main
-from sitebook.interchange.xer import decode_xer
+from sitebook.interchange.xer import decode_xer, read_tables
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "schedules" / "p6-xer"
 DATES = ("early_start_date", "early_end_date", "late_start_date", "late_end_date")
@@ -119,23 +119,12 @@ def _edited_after_scheduling(data: bytes) -> set[str]:
     P6 stamps each TASK row's `update_date` and each project's `last_schedule_date`; a row
     updated later was edited after the dates and floats it carries were computed.
     """
-    text = decode_xer(data)
-    scheduled: dict[str, str] = {}
+    tables = read_tables(data)
+    scheduled = {r["proj_id"]: r.get("last_schedule_date", "") for r in tables["PROJECT"].rows}
     edited: set[str] = set()
-    table = ""
-    columns: list[str] = []
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if parts[0] == "%T":
-            table = parts[1]
-        elif parts[0] == "%F":
-            columns = parts[1:]
-        elif parts[0] == "%R" and table in ("PROJECT", "TASK"):
-            row = dict(zip(columns, parts[1:], strict=False))
-            if table == "PROJECT":
-                scheduled[row["proj_id"]] = row.get("last_schedule_date", "")
-            elif scheduled.get(row["proj_id"]) and row["update_date"] > scheduled[row["proj_id"]]:
-                edited.add(row["task_code"])
+    for row in tables["TASK"].rows:
+        if scheduled.get(row["proj_id"]) and row["update_date"] > scheduled[row["proj_id"]]:
+            edited.add(row["task_code"])
     return edited
 
 
