@@ -10,7 +10,9 @@ duration), `Duration` (`PT#H#M0S`, working time), `Milestone`, `Summary`, `Outli
 (summary tasks enclose the activities of their WBS subtree), `ConstraintType`/`ConstraintDate`,
 `CalendarUID`, progress (`ActualStart`, `ActualFinish`, `RemainingDuration`, `PercentComplete`,
 `Stop`/`Resume`) and `PredecessorLink` (`PredecessorUID`, `Type` 0 FF, 1 FS, 2 SF, 3 SS,
-`LinkLag` in tenths of a minute, `LagFormat` 7 working days, 8 elapsed days, 19 percent).
+`LinkLag` in tenths of a minute, `LagFormat` 7 working days, 8 elapsed days, 19 percent),
+and task custom fields (`ExtendedAttributes` definitions before the calendars, per task
+`ExtendedAttribute`) for cost codes, responsibles and three-point durations when given.
 No computed dates or slack are written.
 
 What MSPDI cannot carry, and is therefore changed or dropped (see `mspdi_losses`):
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
@@ -52,6 +55,13 @@ from sitebook.engine.network import (
     LagUnit,
     LinkType,
     Project,
+)
+from sitebook.interchange.activity_fields import (
+    COST_CODE,
+    DURATION_LABELS,
+    MSPDI_FIELDS,
+    RESPONSIBLE,
+    ActivityFields,
 )
 from sitebook.interchange.mspdi import ms_project_options
 from sitebook.interchange.resources import MATERIAL, ResourceSet
@@ -220,14 +230,20 @@ def mspdi_losses(project: Project) -> list[str]:
     return losses
 
 
-def write_mspdi(project: Project, resources: ResourceSet | None = None) -> bytes:
+def write_mspdi(
+    project: Project,
+    resources: ResourceSet | None = None,
+    fields: Mapping[str, ActivityFields] | None = None,
+) -> bytes:
     """Write `project` as an MSPDI document (UTF-8).
 
     `resources` become `Resources/Resource` (labour and equipment as work resources, Type 1;
     material Type 0 with its unit as `MaterialLabel`; cost Type 2) and
     `Assignments/Assignment` (units as `Work` hours, costs in hundredths as MSPDI writes
     currency), which `sitebook.interchange.resources.read_resources` reads back; equipment
-    comes back as labour (MSPDI has no equipment type).
+    comes back as labour (MSPDI has no equipment type). `fields` (cost codes, responsibles
+    and three-point durations by activity id) become the task custom fields Text1, Text2 and
+    Duration1..3 under the aliases of `sitebook.interchange.activity_fields`.
     """
     calendar_uids = _Uids(list(project.calendars))
     task_uids = _Uids([a.id for a in project.activities])
@@ -257,6 +273,8 @@ def write_mspdi(project: Project, resources: ResourceSet | None = None) -> bytes
         _add(root, "StatusDate", _date(project.data_date))
     slack_days = project.options.critical_float_minutes // max(minutes_per_day, 1)
     _add(root, "CriticalSlackLimit", str(slack_days))
+    values = _field_values(project, fields or {})
+    _field_definitions(root, values)
     calendars = ET.SubElement(root, "Calendars")
     for cid, calendar in project.calendars.items():
         _calendar(calendars, calendar_uids[cid], calendar)
@@ -288,6 +306,8 @@ def write_mspdi(project: Project, resources: ResourceSet | None = None) -> bytes
             else:
                 _add(element, "LinkLag", str(link.lag * 10))
                 _add(element, "LagFormat", "8" if link.lag_unit is LagUnit.ELAPSED else "7")
+        for label, value in values.get(activity.id, {}).items():
+            _field_value(task, label, value)
     if resources is not None:
         _resources(root, resources, task_uids)
     ET.indent(root)
@@ -337,6 +357,51 @@ def _task(task: ET.Element, activity: Activity, uid: str, number: int, level: in
             _add(task, "Resume", _date(activity.resume))
     if activity.actual_finish is not None:
         _add(task, "ActualFinish", _date(activity.actual_finish))
+
+
+def _field_values(
+    project: Project, fields: Mapping[str, ActivityFields]
+) -> dict[str, dict[str, str | int]]:
+    """{activity id: {field label: text or minutes}} of the project's activities."""
+    found: dict[str, dict[str, str | int]] = {}
+    for activity in project.activities:
+        given = fields.get(activity.id)
+        if given is None:
+            continue
+        values: dict[str, str | int] = {}
+        if given.cost_code:
+            values[COST_CODE] = given.cost_code
+        if given.responsible:
+            values[RESPONSIBLE] = given.responsible
+        for attribute, minutes in given.durations().items():
+            values[DURATION_LABELS[attribute]] = minutes
+        if values:
+            found[activity.id] = values
+    return found
+
+
+def _field_definitions(root: ET.Element, values: dict[str, dict[str, str | int]]) -> None:
+    """`ExtendedAttributes`: one definition per custom field some task has a value of."""
+    used = {label for by_label in values.values() for label in by_label}
+    if not used:
+        return
+    definitions = ET.SubElement(root, "ExtendedAttributes")
+    for label, (field_id, field_name) in MSPDI_FIELDS.items():
+        if label in used:
+            element = ET.SubElement(definitions, "ExtendedAttribute")
+            _add(element, "FieldID", field_id)
+            _add(element, "FieldName", field_name)
+            _add(element, "Alias", label)
+
+
+def _field_value(task: ET.Element, label: str, value: str | int) -> None:
+    element = ET.SubElement(task, "ExtendedAttribute")
+    _add(element, "FieldID", MSPDI_FIELDS[label][0])
+    if isinstance(value, int):
+        _add(element, "Value", _duration(value))
+        _add(element, "DurationFormat", "7")
+    else:
+        _add(element, "Value", value)
 
 
 _RESOURCE_TYPES = {MATERIAL: "0", "cost": "2"}

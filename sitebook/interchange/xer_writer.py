@@ -6,8 +6,9 @@ Dates are `YYYY-MM-DD HH:MM`, durations and lags are hours, calendar exceptions 
 from 1899-12-30 inside P6's parenthesised `clndr_data` text.
 
 Tables written: CALENDAR, PROJECT, SCHEDOPTIONS, PROJWBS (when the network has WBS ids),
-TASK and TASKPRED. Only the network is written: no early/late dates or floats (P6 recomputes
-them; `read_xer` never reads them).
+TASK and TASKPRED; the resource tables and, for cost codes, responsibles and three-point
+durations, UDFTYPE, ACTVTYPE, ACTVCODE, TASKACTV and UDFVALUE when given. No early/late dates
+or floats are written (P6 recomputes them; `read_xer` never reads them).
 
 What XER cannot carry, and is therefore changed or dropped (see `xer_losses`):
 
@@ -50,6 +51,12 @@ from sitebook.engine.network import (
     Link,
     LinkType,
     Project,
+)
+from sitebook.interchange.activity_fields import (
+    COST_CODE,
+    DURATION_LABELS,
+    RESPONSIBLE,
+    ActivityFields,
 )
 from sitebook.interchange.resources import EQUIPMENT, LABOUR, MATERIAL, ResourceSet
 
@@ -189,6 +196,41 @@ _TASKRSRC_FIELDS = [
     "rsrc_type",
 ]
 _RSRC_TYPES = {LABOUR: "RT_Labor", EQUIPMENT: "RT_Equip", MATERIAL: "RT_Mat"}
+_ACTVTYPE_FIELDS = [
+    "actv_code_type_id",
+    "actv_short_len",
+    "seq_num",
+    "actv_code_type",
+    "proj_id",
+    "wbs_id",
+    "actv_code_type_scope",
+]
+_ACTVCODE_FIELDS = [
+    "actv_code_id",
+    "parent_actv_code_id",
+    "actv_code_type_id",
+    "actv_code_name",
+    "short_name",
+    "seq_num",
+]
+_TASKACTV_FIELDS = ["task_id", "actv_code_type_id", "actv_code_id", "proj_id"]
+_UDFTYPE_FIELDS = [
+    "udf_type_id",
+    "table_name",
+    "udf_type_name",
+    "udf_type_label",
+    "logical_data_type",
+    "super_flag",
+]
+_UDFVALUE_FIELDS = [
+    "udf_type_id",
+    "fk_id",
+    "proj_id",
+    "udf_date",
+    "udf_number",
+    "udf_text",
+    "udf_code_id",
+]
 _TASKPRED_FIELDS = [
     "task_pred_id",
     "task_id",
@@ -334,6 +376,7 @@ def write_xer(
     projects: list[Project],
     wbs_names: Mapping[str, tuple[str, str]] | None = None,
     resources: ResourceSet | None = None,
+    fields: Mapping[str, ActivityFields] | None = None,
 ) -> bytes:
     """Write `projects` as one XER file (UTF-8, CRLF line ends).
 
@@ -341,7 +384,9 @@ def write_xer(
     has none); an element not in it is named by its id. `resources` (the first project's
     resources and assignments, by activity id) become the UMEASURE, RSRC and TASKRSRC tables
     that `sitebook.interchange.resources.read_resources` reads back; a cost resource (an
-    MS Project notion) is written as a material.
+    MS Project notion) is written as a material. `fields` (the first project's cost codes,
+    responsibles and three-point durations, by activity id) become project activity codes
+    and number user-defined fields (see `sitebook.interchange.activity_fields`).
     """
     calendar_ids = _Ids()
     task_ids = _Ids()
@@ -477,10 +522,13 @@ def write_xer(
     lines += _table("SCHEDOPTIONS", _SCHEDOPTIONS_FIELDS, option_rows)
     if wbs_rows:
         lines += _table("PROJWBS", _PROJWBS_FIELDS, wbs_rows)
+    definitions, values = _field_tables(fields or {}, task_ids, project_ids.get(0))
+    lines += definitions
     lines += _table("TASK", _TASK_FIELDS, task_rows)
     lines += _table("TASKPRED", _TASKPRED_FIELDS, pred_rows)
     if resources is not None and projects:
         lines += _resource_tables(resources, task_ids, project_ids.get(0))
+    lines += values
     lines.append("%E")
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
@@ -585,3 +633,114 @@ def _resource_tables(found: ResourceSet, task_ids: _Ids, pid: str) -> list[str]:
     lines += _table("RSRC", _RSRC_FIELDS, rsrc_rows)
     lines += _table("TASKRSRC", _TASKRSRC_FIELDS, assignment_rows)
     return lines
+
+
+def _field_tables(
+    fields: Mapping[str, ActivityFields], task_ids: _Ids, pid: str
+) -> tuple[list[str], list[str]]:
+    """(UDFTYPE, ACTVTYPE and ACTVCODE; TASKACTV and UDFVALUE) of the first project's
+    activity fields, only for the fields some activity has."""
+    used = {a: f for a, f in fields.items() if not f.is_empty() and (0, a) in task_ids.by_key}
+    definitions: list[str] = []
+    values: list[str] = []
+    type_rows, code_rows, assigned = _activity_codes(used, task_ids, pid)
+    udf_rows, udf_values = _duration_udfs(used, task_ids, pid)
+    if udf_rows:
+        definitions += _table("UDFTYPE", _UDFTYPE_FIELDS, udf_rows)
+    if type_rows:
+        definitions += _table("ACTVTYPE", _ACTVTYPE_FIELDS, type_rows)
+        definitions += _table("ACTVCODE", _ACTVCODE_FIELDS, code_rows)
+        values += _table("TASKACTV", _TASKACTV_FIELDS, assigned)
+    if udf_values:
+        values += _table("UDFVALUE", _UDFVALUE_FIELDS, udf_values)
+    return definitions, values
+
+
+_Rows = list[dict[str, str]]
+
+
+def _activity_codes(
+    fields: Mapping[str, ActivityFields], task_ids: _Ids, pid: str
+) -> tuple[_Rows, _Rows, _Rows]:
+    """Project activity code types "Cost Code" and "Responsible", one value per distinct
+    text, and the assignments of the activities to them."""
+    type_rows: _Rows = []
+    code_rows: _Rows = []
+    assigned: _Rows = []
+    for name, attribute in ((COST_CODE, "cost_code"), (RESPONSIBLE, "responsible")):
+        by_activity = {a: str(getattr(f, attribute)) for a, f in fields.items()}
+        texts = sorted({v for v in by_activity.values() if v})
+        if not texts:
+            continue
+        type_id = str(len(type_rows) + 1)
+        type_rows.append(
+            {
+                "actv_code_type_id": type_id,
+                "actv_short_len": str(max(len(v) for v in texts)),
+                "seq_num": type_id,
+                "actv_code_type": name,
+                "proj_id": pid,
+                "actv_code_type_scope": "AS_Project",
+            }
+        )
+        code_ids: dict[str, str] = {}
+        for seq, value in enumerate(texts, start=1):
+            code_ids[value] = str(len(code_rows) + 1)
+            code_rows.append(
+                {
+                    "actv_code_id": code_ids[value],
+                    "actv_code_type_id": type_id,
+                    "actv_code_name": value,
+                    "short_name": value,
+                    "seq_num": str(seq),
+                }
+            )
+        for activity, value in by_activity.items():
+            if value:
+                assigned.append(
+                    {
+                        "task_id": task_ids.get((0, activity)),
+                        "actv_code_type_id": type_id,
+                        "actv_code_id": code_ids[value],
+                        "proj_id": pid,
+                    }
+                )
+    return type_rows, code_rows, assigned
+
+
+def _duration_udfs(
+    fields: Mapping[str, ActivityFields], task_ids: _Ids, pid: str
+) -> tuple[_Rows, _Rows]:
+    """Number user-defined fields of TASK for the three-point durations, in hours to two
+    decimals (36 seconds, so the whole minutes come back)."""
+    type_rows: _Rows = []
+    value_rows: _Rows = []
+    for attribute, label in DURATION_LABELS.items():
+        by_activity = {
+            a: minutes
+            for a, f in fields.items()
+            if (minutes := f.durations().get(attribute)) is not None
+        }
+        if not by_activity:
+            continue
+        udf_id = str(len(type_rows) + 1)
+        type_rows.append(
+            {
+                "udf_type_id": udf_id,
+                "table_name": "TASK",
+                "udf_type_name": f"user_field_{udf_id}",
+                "udf_type_label": label,
+                "logical_data_type": "FT_FLOAT_2_DECIMALS",
+                "super_flag": "N",
+            }
+        )
+        value_rows.extend(
+            {
+                "udf_type_id": udf_id,
+                "fk_id": task_ids.get((0, activity)),
+                "proj_id": pid,
+                "udf_number": f"{minutes / 60:.2f}",
+            }
+            for activity, minutes in by_activity.items()
+        )
+    return type_rows, value_rows

@@ -47,6 +47,7 @@ from sitebook.engine.network import (
 from sitebook.engine.network import (
     Project as EngineProject,
 )
+from sitebook.interchange.activity_fields import ActivityFields
 from sitebook.interchange.resources import Assignment as FileAssignment
 from sitebook.interchange.resources import Resource as FileResource
 from sitebook.interchange.resources import ResourceSet
@@ -376,13 +377,16 @@ class ExportNetwork:
     wbs_names: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: Resources (ids: the rows' keys) and assignments (activity ids as above).
     resources: ResourceSet = field(default_factory=ResourceSet)
+    #: Cost code, responsible (the member's username) and three-point durations by
+    #: activity id, for the activities that have any.
+    fields: dict[str, ActivityFields] = field(default_factory=dict)
 
 
 EXPORT_ROOT = "project"
 
 
 def export_network(project: Project) -> ExportNetwork:
-    """The project's schedule for a file writer (the queries of `load_network` plus one)."""
+    """The project's schedule for a file writer (the queries of `load_network` plus four)."""
     network = load_network(project)
     engine = network.project
     ids = {a.id: a.code for a in engine.activities}
@@ -429,4 +433,27 @@ def export_network(project: Project) -> ExportNetwork:
             )
         ],
     )
-    return ExportNetwork(engine, names, resources)
+    return ExportNetwork(engine, names, resources, activity_fields(project))
+
+
+def activity_fields(project: Project) -> dict[str, ActivityFields]:
+    """The activities' cost codes, responsibles (usernames) and three-point durations by
+    activity ID, for those that have any (one query)."""
+    rows = (
+        Activity.objects.filter(project=project)
+        .order_by("sort_order", "code", "id")
+        .values_list(
+            "code",
+            "cost_code",
+            "responsible__user__username",
+            "optimistic_duration",
+            "most_likely_duration",
+            "pessimistic_duration",
+        )
+    )
+    found: dict[str, ActivityFields] = {}
+    for code, cost_code, username, optimistic, most_likely, pessimistic in rows:
+        fields = ActivityFields(cost_code, username or "", optimistic, most_likely, pessimistic)
+        if not fields.is_empty():
+            found[code] = fields
+    return found

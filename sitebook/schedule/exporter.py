@@ -1,9 +1,11 @@
 """Export of a stored project's schedule to P6 XER or MS Project XML (MSPDI).
 
 `adapters.export_network` turns the rows into an engine network; the pure writers in
-`sitebook.interchange` turn that into a file. Only the network is written (calendars, WBS,
+`sitebook.interchange` turn that into a file. The network is written (calendars, WBS,
 activities with their durations, constraints and progress, relationships, the data date and
-the options the format carries): the reading tool recomputes the dates, as the importer does.
+the options the format carries, resources and assignments, and each activity's cost code,
+responsible and three-point durations as activity codes and user-defined fields (XER) or
+custom fields (MSPDI)): the reading tool recomputes the dates, as the importer does.
 What a format cannot carry is listed in `Export.losses` (see the writers' module docs).
 """
 
@@ -68,10 +70,10 @@ def schedule_export(*, actor: Any, project: Project, format: str) -> Export:
     if not engine.activities:
         raise InvalidInput.field("project", _("The project has no schedule to export."))
     if format == "xer":
-        data = write_xer([engine], network.wbs_names, network.resources)
+        data = write_xer([engine], network.wbs_names, network.resources, network.fields)
         losses = xer_losses(engine)
     else:
-        data = write_mspdi(engine, network.resources)
+        data = write_mspdi(engine, network.resources, network.fields)
         losses = mspdi_losses(engine)
     label, extension, content_type = FORMATS[format]
     return Export(

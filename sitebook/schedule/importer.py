@@ -16,19 +16,23 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sitebook.core.errors import InvalidInput
 from sitebook.engine import cpm
 from sitebook.engine.errors import CycleError, ScheduleError
 from sitebook.engine.network import ActivityType
 from sitebook.engine.network import Project as EngineProject
+from sitebook.interchange.activity_fields import ActivityFields, read_activity_fields
 from sitebook.interchange.compute import detect_format, read_projects
 from sitebook.interchange.resources import ResourceSet, read_resources
 from sitebook.interchange.xer import read_tables
 from sitebook.projects import access
 from sitebook.projects import services as project_services
-from sitebook.projects.models import Project, WbsNode
+from sitebook.projects.models import Project, ProjectMember, WbsNode
 from sitebook.schedule import adapters
 from sitebook.schedule.models import (
     Activity,
@@ -180,6 +184,78 @@ def _resources(
     return found
 
 
+def _activity_fields(kind: str, data: bytes, source: EngineProject) -> dict[str, ActivityFields]:
+    """Cost codes, responsibles and three-point durations by file activity id."""
+    try:
+        found = read_activity_fields(kind, data, {a.id for a in source.activities})
+    except ScheduleError as exc:
+        raise InvalidInput.field("file", str(exc)) from exc
+    return found or {}
+
+
+def _responsibles(
+    project: Project, fields: dict[str, ActivityFields], warnings: list[str]
+) -> dict[str, ProjectMember]:
+    """{name in the file: project member}: a member of the project, still in its
+    organisation, whose username is the name, else whose email is (any case). A name that is
+    neither is left out, with a warning saying on how many activities."""
+    names = {f.responsible for f in fields.values() if f.responsible}
+    if not names:
+        return {}
+    members = list(
+        ProjectMember.objects.filter(
+            project=project, user__memberships__organisation_id=project.organisation_id
+        )
+        .annotate(email_lower=Lower("user__email"))
+        .filter(Q(user__username__in=names) | Q(email_lower__in={n.lower() for n in names}))
+        .select_related("user")
+        .order_by("id")
+    )
+    found = {m.user.username: m for m in members if m.user.username in names}
+    by_email = {}
+    for member in members:
+        by_email.setdefault(member.user.email.lower(), member)
+    for name in names - found.keys():
+        if name.lower() in by_email:
+            found[name] = by_email[name.lower()]
+    for name in sorted(names - found.keys()):
+        count = sum(1 for f in fields.values() if f.responsible == name)
+        warnings.append(
+            ngettext(
+                "Responsible “%(name)s” is not a member of this project (by username or "
+                "email); left empty on %(n)d activity.",
+                "Responsible “%(name)s” is not a member of this project (by username or "
+                "email); left empty on %(n)d activities.",
+                count,
+            )
+            % {"name": name, "n": count}
+        )
+    return found
+
+
+def _field_values(
+    fields: ActivityFields | None,
+    members: dict[str, ProjectMember],
+    code: str,
+    warnings: list[str],
+) -> dict[str, Any]:
+    """The Activity row's values of one activity's fields."""
+    if fields is None:
+        return {}
+    if len(fields.cost_code) > 60:
+        warnings.append(
+            _("The cost code of activity %(code)s is longer than 60 characters; cut to 60.")
+            % {"code": code}
+        )
+    return {
+        "cost_code": fields.cost_code[:60],
+        "responsible": members.get(fields.responsible),
+        "optimistic_duration": fields.optimistic,
+        "most_likely_duration": fields.most_likely,
+        "pessimistic_duration": fields.pessimistic,
+    }
+
+
 def _store_resources(
     found: ResourceSet | None, project: Project, by_id: dict[str, Activity]
 ) -> tuple[int, int]:
@@ -252,8 +328,10 @@ def schedule_import(
     progress("schedule", 1, 1)
     mapped: list[str] = []
     skipped: list[str] = []
+    warnings: list[str] = []
     names = _wbs_names(kind, data, source)
     resources = _resources(kind, data, source, skipped)
+    fields = _activity_fields(kind, data, source)
     with transaction.atomic():
         if project is None:
             project = project_services.project_create(
@@ -309,6 +387,7 @@ def schedule_import(
             WbsNode.objects.bulk_create(batch)
         progress("wbs", len(nodes), len(nodes))
         # Activities
+        members = _responsibles(project, fields, warnings)
         default_cal = source.default_calendar_id
         seen: set[str] = set()
         rows: list[Activity] = []
@@ -358,6 +437,7 @@ def schedule_import(
                     else None,
                     external_id=a.id[:60],
                     sort_order=order,
+                    **_field_values(fields.get(a.id), members, activity_code, warnings),
                     **dict(zip(Activity.COMPUTED, computed, strict=True)),
                 )
             )
@@ -431,9 +511,13 @@ def schedule_import(
                 "constraints": sum(1 for a in source.activities if a.primary_constraint),
                 "resources": resource_count,
                 "assignments": assignment_count,
+                "cost_codes": sum(1 for r in rows if r.cost_code),
+                "responsibles": sum(1 for r in rows if r.responsible_id),
+                "three_point": sum(1 for r in rows if r.most_likely_duration is not None),
             },
             "mapped": mapped,
             "skipped": skipped,
+            "warnings": warnings,
             "data_date": result.data_date.isoformat(),
             "finish": result.finish.isoformat(),
             "seconds": round(time.monotonic() - started, 2),

@@ -13,7 +13,7 @@ from django.test import Client
 
 from sitebook.engine import cpm
 from sitebook.interchange.mspdi import read_mspdi
-from sitebook.projects.models import Project, WbsNode
+from sitebook.projects.models import Project, ProjectMember, WbsNode
 from sitebook.schedule import adapters
 from sitebook.schedule.exporter import schedule_export
 from sitebook.schedule.importer import schedule_import
@@ -58,8 +58,13 @@ def snapshot(project: Project) -> dict[str, Any]:
             (a.actual_start, a.actual_finish, a.suspend, a.resume, a.expected_finish),
             a.percent_complete,
             tuple(getattr(a, f) for f in Activity.COMPUTED),
+            a.cost_code,
+            a.responsible.user.username if a.responsible else "",
+            (a.optimistic_duration, a.most_likely_duration, a.pessimistic_duration),
         )
-        for a in Activity.objects.filter(project=project).select_related("wbs", "calendar")
+        for a in Activity.objects.filter(project=project).select_related(
+            "wbs", "calendar", "responsible__user"
+        )
     }
     links = sorted(
         (r.predecessor.code, r.successor.code, r.type, r.lag, r.lag_unit)
@@ -130,11 +135,39 @@ def _round_trip(world: Any, data: bytes, filename: str, code: str) -> Project:
     return run.project
 
 
+def _set_fields(project: Project, responsible: ProjectMember) -> None:
+    """Cost codes, responsibles and three-point durations (odd minutes, partial sets) on
+    the project's activities, as a scheduler enters them."""
+    rows = list(Activity.objects.filter(project=project).order_by("code"))
+    for i, a in enumerate(rows):
+        a.cost_code = f"CC-{i % 3}.{i % 5}" if i % 2 == 0 else ""
+        a.responsible = responsible if i % 3 == 0 else None
+        a.optimistic_duration = 7 * i + 1 if i % 5 else None
+        a.most_likely_duration = 11 * i + 25 if i % 4 != 3 else None
+        a.pessimistic_duration = 13 * i + 59 if i % 5 else None
+    Activity.objects.bulk_update(
+        rows,
+        [
+            "cost_code",
+            "responsible",
+            "optimistic_duration",
+            "most_likely_duration",
+            "pessimistic_duration",
+        ],
+    )
+
+
 @pytest.mark.parametrize(("relative", "fmt"), CASES)
 def test_export_then_import_gives_the_same_schedule(world_a: Any, relative: str, fmt: str) -> None:
     path = FIXTURES / relative
     source = _round_trip(world_a, path.read_bytes(), path.name, "SOURCE")
+    # The importing admin is a member of both projects (their creator), so the responsible
+    # comes back by username.
+    _set_fields(source, ProjectMember.objects.get(project=source, user=world_a.admin))
     before = snapshot(source)
+    assert any(row[-3] for row in before["activities"].values())
+    assert any(row[-2] for row in before["activities"].values())
+    assert any(row[-1][0] for row in before["activities"].values())
     assert before["activities"]
     export = schedule_export(actor=world_a.admin, project=source, format=fmt)
     assert export.losses == []
@@ -142,6 +175,11 @@ def test_export_then_import_gives_the_same_schedule(world_a: Any, relative: str,
     assert export.relationships == len(before["links"])
     assert export.assignments == len(before["assignments"])
     copy = _round_trip(world_a, export.data, export.filename, "RT-" + fmt)
+    report = copy.schedule_imports.get().report
+    assert report["warnings"] == []
+    assert report["counts"]["responsibles"] == sum(
+        1 for r in before["activities"].values() if r[-2]
+    )
     after = snapshot(copy)
     assert after["activities"].keys() == before["activities"].keys()
     for code, row in before["activities"].items():
@@ -152,6 +190,53 @@ def test_export_then_import_gives_the_same_schedule(world_a: Any, relative: str,
     assert after["wbs"] == before["wbs"]
     assert after["resources"] == before["resources"]
     assert after["assignments"] == before["assignments"]
+
+
+@pytest.mark.parametrize(
+    ("relative", "fmt"),
+    [("p6-xer/airport-terminal.xer", "xer"), ("msproject-xml/mspdirelations.xml", "mspdi")],
+)
+def test_responsible_maps_to_a_member_by_username_or_email_else_a_warning(
+    world_a: Any, relative: str, fmt: str
+) -> None:
+    import_file(world_a, FIXTURES / relative)
+    project = world_a.project
+    scheduler, foreman = world_a.members["scheduler"], world_a.members["foreman"]
+    foreman.user.email = "Foreman@Example.com"
+    foreman.user.save()
+    codes = list(
+        Activity.objects.filter(project=project).order_by("code").values_list("code", flat=True)
+    )
+    Activity.objects.filter(project=project, code__in=codes[:3]).update(responsible=scheduler)
+    Activity.objects.filter(project=project, code=codes[3]).update(responsible=foreman)
+    export = schedule_export(actor=world_a.admin, project=project, format=fmt)
+    # The foreman's row in the file by email (any case), as another tool may write it.
+    name = foreman.user.username.encode()
+    assert export.data.count(name) >= 1
+    data = export.data.replace(name, b"foreman@example.COM")
+
+    # Into the same project: both are members, by username and by email.
+    run = schedule_import(actor=world_a.admin, data=data, filename=export.filename, project=project)
+    assert run.report["warnings"] == []
+    by_code = dict(Activity.objects.filter(project=project).values_list("code", "responsible_id"))
+    assert [by_code[c] for c in codes[:4]] == [scheduler.pk] * 3 + [foreman.pk]
+    assert {by_code[c] for c in codes[4:]} == {None}
+
+    # Into a new project of which only the importing admin is a member: left empty, a
+    # warning per name, and the import succeeds.
+    copy = _round_trip(world_a, data, export.filename, "COPY-" + fmt)
+    report = copy.schedule_imports.get().report
+    assert report["counts"]["activities"] == len(codes)
+    assert report["counts"]["responsibles"] == 0
+    assert sorted(report["warnings"]) == sorted(
+        [
+            f"Responsible “{scheduler.user.username}” is not a member of this project (by "
+            "username or email); left empty on 3 activities.",
+            "Responsible “foreman@example.COM” is not a member of this project (by username or "
+            "email); left empty on 1 activity.",
+        ]
+    )
+    assert not Activity.objects.filter(project=copy, responsible__isnull=False).exists()
 
 
 def test_download_from_the_page_and_the_api(world_a: Any) -> None:

@@ -69,3 +69,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  mapped: {line}")
         for line in report["skipped"]:
             self.stdout.write(f"  skipped: {line}")
+        for line in report.get("warnings", []):
+            self.stdout.write(f"  warning: {line}")
