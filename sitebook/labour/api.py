@@ -164,6 +164,7 @@ def _detail(ticket: Ticket) -> dict[str, Any]:
                         "team_id",
                         "start",
                         "end",
+                        "break_minutes",
                         "hours",
                         "normal_hours",
                         "overtime_hours",

@@ -50,6 +50,7 @@ def tickets_workbook(project: Any, lines: Any) -> bytes:
             str(_("Team")),
             str(_("Start")),
             str(_("End")),
+            str(_("Break (minutes)")),
             str(_("Hours")),
             str(_("Working days")),
             str(_("Day type")),
@@ -72,6 +73,7 @@ def tickets_workbook(project: Any, lines: Any) -> bytes:
                 line.team.name if line.team else "",
                 _clock(line.start),
                 line_end(line),
+                line.break_minutes,
                 line.hours,
                 line.days,
                 line.get_day_type_display(),
@@ -97,6 +99,15 @@ def line_end(line: LabourLine) -> str:
         return end
     next_day = _("+1 day")
     return f"{end} {next_day}"
+
+
+def line_time(line: LabourLine) -> str:
+    """Start to end, with the break when there is one: "08:00-17:00 (break 60 min)"."""
+    text = f"{_clock(line.start)}-{line_end(line)}"
+    if not line.break_minutes:
+        return text
+    pause = _("break %(m)s min") % {"m": line.break_minutes}
+    return f"{text} ({pause})"
 
 
 def pay_by_date(line: LabourLine, *, day_type: bool = True) -> list[str]:
@@ -200,7 +211,7 @@ def ticket_pdf(sheet: TicketSheet) -> bytes:
             [
                 line.worker.name,
                 f"{line.trade.display_name} {line.get_grade_display()}",
-                f"{_clock(line.start)}-{line_end(line)}",
+                line_time(line),
                 f"{line.hours:.2f}",
                 f"{line.days:.2f}",
                 f"{line.rate:,.2f}",

@@ -76,6 +76,7 @@ def parse_lines(post: QueryDict) -> dict[str, list[dict[str, Any]]]:
                 "worker_id": int(worker) if worker.isdigit() else worker,
                 "start": post.get(f"labour-{i}-start", ""),
                 "end": post.get(f"labour-{i}-end", ""),
+                "break_minutes": post.get(f"labour-{i}-break_minutes", "").strip() or None,
                 "rate": post.get(f"labour-{i}-rate", "").strip() or None,
             }
         )

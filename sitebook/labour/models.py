@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,8 @@ from sitebook.core.i18n import localized
 from sitebook.core.models import MONEY, QUANTITY, BusinessModel
 
 ZERO = Decimal("0")
+# The longest break a labour line may carry, in minutes.
+MAX_BREAK_MINUTES = 240
 
 
 class LabourSettings(BusinessModel):
@@ -334,6 +336,13 @@ class LabourLine(BusinessModel):
     work_date = models.DateField(_("work date"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
+    # Unpaid minutes between start and end (a lunch break); `hours` are the worked hours,
+    # the span less the break. 0 on lines recorded before breaks existed.
+    break_minutes = models.PositiveSmallIntegerField(
+        _("break (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_BREAK_MINUTES)],
+    )
     hours = models.DecimalField(_("hours"), **QUANTITY)
     normal_hours = models.DecimalField(_("normal hours"), **QUANTITY)
     overtime_hours = models.DecimalField(_("overtime hours"), **QUANTITY, default=ZERO)
@@ -357,6 +366,12 @@ class LabourLine(BusinessModel):
         verbose_name = _("labour line")
         verbose_name_plural = _("labour lines")
         ordering = ["ticket_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(break_minutes__lte=MAX_BREAK_MINUTES),
+                name="labourline_break_at_most_240",
+            )
+        ]
         indexes = [
             models.Index(fields=["worker", "work_date"], name="line_worker_date"),
             models.Index(fields=["project", "work_date"], name="line_project_date"),

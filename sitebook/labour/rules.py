@@ -47,19 +47,23 @@ def shift_bounds(
 
 def hours_between(start: dt.datetime, end: dt.datetime) -> Decimal:
     """Whole minutes between two moments, as hours to four places."""
-    minutes = int((end - start).total_seconds() // 60)
-    return (Decimal(minutes) / Decimal(60)).quantize(FOUR, ROUND_HALF_UP)
+    return minutes_to_hours(span_minutes(start, end))
 
 
-def hours_by_date(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.date, Decimal]]:
-    """The hours from `start` to `end` (local times) falling on each calendar date.
+def span_minutes(start: dt.datetime, end: dt.datetime) -> int:
+    """Whole minutes between two moments."""
+    return int((end - start).total_seconds() // 60)
 
-    The last date takes what is left of the whole, so the parts add up to
-    `hours_between(start, end)` exactly; a line ending at midnight has no part after it.
+
+def minutes_by_date(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.date, int]]:
+    """Whole minutes from `start` to `end` (local times) falling on each calendar date.
+
+    The last date takes what is left of the whole, so the parts add up to the line's
+    minutes; a line ending at midnight has no part after it.
     """
-    total = hours_between(start, end)
-    parts: list[tuple[dt.date, Decimal]] = []
-    counted = Decimal("0")
+    total = span_minutes(start, end)
+    parts: list[tuple[dt.date, int]] = []
+    counted = 0
     cursor = start
     while True:
         next_day = cursor.date() + dt.timedelta(days=1)
@@ -67,10 +71,56 @@ def hours_by_date(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.date, D
         if midnight >= end:
             parts.append((cursor.date(), total - counted))
             return parts
-        hours = hours_between(cursor, midnight)
-        parts.append((cursor.date(), hours))
-        counted += hours
+        minutes = span_minutes(cursor, midnight)
+        parts.append((cursor.date(), minutes))
+        counted += minutes
         cursor = midnight
+
+
+def take_break(parts: list[tuple[dt.date, int]], break_minutes: int) -> list[tuple[dt.date, int]]:
+    """The worked minutes per date once a break is taken off a line's minutes.
+
+    The break comes off the date with the most minutes (the earlier on a tie); should it be
+    longer than that date's minutes, the rest comes off the other date. A date left with no
+    worked minute is dropped. The caller makes sure the break is shorter than the line.
+    """
+    left = [minutes for _day, minutes in parts]
+    order = sorted(range(len(left)), key=lambda i: (-left[i], i))
+    owed = break_minutes
+    for i in order:
+        taken = min(owed, left[i])
+        left[i] -= taken
+        owed -= taken
+    return [(day, minutes) for (day, _m), minutes in zip(parts, left, strict=True) if minutes]
+
+
+def hours_by_date(
+    start: dt.datetime, end: dt.datetime, break_minutes: int = 0
+) -> list[tuple[dt.date, Decimal]]:
+    """The worked hours from `start` to `end`, less `break_minutes`, on each calendar date.
+
+    The last date takes what is left of the whole, so the parts add up to the line's worked
+    hours (`worked_hours`) exactly.
+    """
+    worked = take_break(minutes_by_date(start, end), break_minutes)
+    total = minutes_to_hours(sum(minutes for _day, minutes in worked))
+    parts: list[tuple[dt.date, Decimal]] = []
+    counted = Decimal("0")
+    for index, (day, minutes) in enumerate(worked):
+        hours = total - counted if index == len(worked) - 1 else minutes_to_hours(minutes)
+        parts.append((day, hours))
+        counted += hours
+    return parts
+
+
+def minutes_to_hours(minutes: int) -> Decimal:
+    """Minutes as hours to four places."""
+    return (Decimal(minutes) / Decimal(60)).quantize(FOUR, ROUND_HALF_UP)
+
+
+def worked_hours(start: dt.datetime, end: dt.datetime, break_minutes: int = 0) -> Decimal:
+    """The hours of a line from `start` to `end` less its unpaid break."""
+    return minutes_to_hours(span_minutes(start, end) - break_minutes)
 
 
 def hours_to_days(hours: Decimal, hours_per_day: Decimal) -> Decimal:
@@ -120,18 +170,24 @@ def day_multiplier(day_type: str, settings: LabourSettings) -> Decimal:
 
 
 def price_parts(
-    *, parts: list[tuple[dt.date, str, Decimal]], rate: Decimal, settings: LabourSettings
+    *,
+    parts: list[tuple[dt.date, str, Decimal]],
+    rate: Decimal,
+    settings: LabourSettings,
+    worked_before: Decimal = Decimal("0"),
 ) -> list[PayPart]:
     """Pay for one line's hours split by calendar date, `parts` in time order.
 
-    The standard working day (`hours_per_day`) counts from the start of the line, whichever
-    date its hours fall on: hours beyond it are overtime when they fall on a work day; on a
-    rest day or a statutory holiday every hour carries that day's multiplier instead. Each
-    part is rounded to the fen, so the parts add up to the line's amount.
+    The standard working day (`hours_per_day`) counts from the start of the worker's day on
+    the ticket: `worked_before` is the hours of the same worker's earlier lines on it, and
+    within the line it runs on whichever date its hours fall on. Hours beyond it are
+    overtime when they fall on a work day; on a rest day or a statutory holiday every hour
+    carries that day's multiplier instead. Each part is rounded to the fen, so the parts add
+    up to the line's amount.
     """
     hpd = settings.hours_per_day
     hourly = rate / hpd
-    worked = Decimal("0")
+    worked = worked_before
     priced: list[PayPart] = []
     for day, day_type, hours in parts:
         multiplier = day_multiplier(day_type, settings)

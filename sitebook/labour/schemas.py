@@ -139,6 +139,13 @@ class LabourLineIn(Schema):
             "(20:00-04:00); a line is shorter than 24 hours."
         ),
     )
+    break_minutes: int = Field(
+        0,
+        description=(
+            "Unpaid minutes between start and end, 0 to 240; the line's hours are the span "
+            "less the break, and must stay above zero."
+        ),
+    )
     rate: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
 
 
@@ -215,7 +222,8 @@ class LabourLineOut(Schema):
     team_id: int | None
     start: datetime
     end: datetime
-    hours: Decimal
+    break_minutes: int
+    hours: Decimal = Field(..., description="Hours worked: the span less the break.")
     normal_hours: Decimal
     overtime_hours: Decimal
     days: Decimal

@@ -45,6 +45,7 @@ from sitebook.costs import services as costs
 from sitebook.costs.models import CostCode, CostTransaction
 from sitebook.labour import rules
 from sitebook.labour.models import (
+    MAX_BREAK_MINUTES,
     ClosedPeriod,
     DayRate,
     Grade,
@@ -440,6 +441,157 @@ def _check_length(start: dt.datetime, end: dt.datetime, field: str, n: int) -> N
         raise InvalidInput.field(field, _("Line %(n)s: the line is zero hours long.") % {"n": n})
 
 
+def _break_minutes(value: Any, field: str, n: int) -> int:
+    """A line's break in whole minutes, 0 when none is given."""
+    if value in (None, ""):
+        return 0
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        number = Decimal("NaN")
+    if (
+        isinstance(value, bool)
+        or not number.is_finite()
+        or number != number.to_integral_value()
+        or not ZERO <= number <= MAX_BREAK_MINUTES
+    ):
+        raise InvalidInput.field(
+            field,
+            _("Line %(n)s: a break is a whole number of minutes from 0 to %(most)s.")
+            % {"n": n, "most": MAX_BREAK_MINUTES},
+        )
+    return int(number)
+
+
+@dataclass
+class _LabourRow:
+    """One labour row of a ticket, checked, before it is priced."""
+
+    index: int
+    worker: Worker
+    start: dt.datetime
+    end: dt.datetime
+    break_minutes: int
+    rate: Decimal
+
+
+def _labour_row(
+    ticket: Ticket,
+    i: int,
+    row: Mapping[str, Any],
+    workers: Mapping[int, Worker],
+    rates: Mapping[tuple[int, str], Decimal],
+) -> _LabourRow:
+    """Check one labour row: its worker, clock times, break and day rate."""
+    f = f"labour.{i}"
+    worker = workers.get(row.get("worker_id"))  # type: ignore[arg-type]
+    if worker is None:
+        raise InvalidInput.field(f"{f}.worker_id", _("Line %(n)s: no such worker.") % {"n": i + 1})
+    start, end = rules.shift_bounds(
+        ticket.work_date,
+        _time(row.get("start"), f"{f}.start"),
+        _time(row.get("end"), f"{f}.end"),
+        timezone.get_current_timezone(),
+    )
+    _check_length(start, end, f"{f}.end", i + 1)
+    pause = _break_minutes(row.get("break_minutes"), f"{f}.break_minutes", i + 1)
+    if pause >= rules.span_minutes(start, end):
+        raise InvalidInput.field(
+            f"{f}.break_minutes",
+            _("Line %(n)s: the break of %(b)s minutes leaves no time worked.")
+            % {"n": i + 1, "b": pause},
+        )
+    if row.get("rate") not in (None, ""):
+        rate = _decimal(row["rate"], f"{f}.rate")
+    else:
+        found = rates.get((worker.trade_id, worker.grade))
+        if found is None:
+            raise InvalidInput.field(
+                f"{f}.rate",
+                _("Line %(n)s: the project has no day rate for %(trade)s, %(grade)s.")
+                % {
+                    "n": i + 1,
+                    "trade": worker.trade.display_name,
+                    "grade": worker.get_grade_display(),
+                },
+            )
+        rate = found
+    return _LabourRow(i, worker, start, end, pause, rate)
+
+
+def _check_own_overlap(rows: list[_LabourRow]) -> None:
+    """Refuse a worker's lines of one ticket that overlap each other (back to back is fine)."""
+    for row in rows:
+        for earlier in rows[: row.index]:
+            if (
+                earlier.worker.pk == row.worker.pk
+                and earlier.start < row.end
+                and row.start < earlier.end
+            ):
+                raise InvalidInput.field(
+                    f"labour.{row.index}.start",
+                    _("Line %(n)s: %(name)s is already on line %(m)s at that time.")
+                    % {"n": row.index + 1, "name": row.worker.name, "m": earlier.index + 1},
+                )
+
+
+def _price_worker_days(
+    ticket: Ticket, rows: list[_LabourRow], settings: LabourSettings
+) -> list[LabourLine]:
+    """Price the rows, each worker's lines together, in the order the rows came.
+
+    A worker's standard day runs across all of their lines on the ticket in time order
+    (`rules.price_parts`'s `worked_before`): 07:00-12:00 and 13:00-19:00 on a work day are
+    8 normal hours and 3 of overtime, as one 11-hour line would be.
+    """
+    worked: dict[int, Decimal] = {}
+    priced: dict[int, LabourLine] = {}
+    for row in sorted(rows, key=lambda r: (r.start, r.index)):
+        before = worked.get(row.worker.pk, ZERO)
+        line = _price_line(ticket, row, settings, before)
+        worked[row.worker.pk] = before + line.hours
+        priced[row.index] = line
+    return [priced[row.index] for row in rows]
+
+
+def _price_line(
+    ticket: Ticket, row: _LabourRow, settings: LabourSettings, worked_before: Decimal
+) -> LabourLine:
+    project, worker = ticket.project, row.worker
+    hours = rules.worked_hours(row.start, row.end, row.break_minutes)
+    parts = rules.price_parts(
+        parts=[
+            (day, rules.project_day_type(project, day), part_hours)
+            for day, part_hours in rules.hours_by_date(row.start, row.end, row.break_minutes)
+        ],
+        rate=row.rate,
+        settings=settings,
+        worked_before=worked_before,
+    )
+    return LabourLine(
+        organisation_id=project.organisation_id,
+        project=project,
+        worker=worker,
+        trade=worker.trade,
+        grade=worker.grade,
+        team=worker.team,
+        work_date=ticket.work_date,
+        start=row.start,
+        end=row.end,
+        break_minutes=row.break_minutes,
+        hours=hours,
+        normal_hours=sum((p.pay.normal_hours for p in parts), ZERO),
+        overtime_hours=sum((p.pay.overtime_hours for p in parts), ZERO),
+        days=rules.hours_to_days(hours, settings.hours_per_day),
+        day_type=ticket.day_type,
+        rate=row.rate,
+        multiplier=parts[0].pay.multiplier,
+        overtime_multiplier=settings.overtime_multiplier,
+        amount=sum((p.pay.amount for p in parts), ZERO),
+        parts=[p.as_json() for p in parts],
+    )
+
+
 @dataclass
 class _Priced:
     lines: list[LabourLine]
@@ -466,76 +618,9 @@ def _price(
         ).select_related("trade", "team")
     }
     rates = {(r.trade_id, r.grade): r.rate for r in DayRate.objects.filter(project=project)}
-    tz = timezone.get_current_timezone()
-    lines: list[LabourLine] = []
-    seen_workers: set[int] = set()
-    for i, row in enumerate(labour):
-        f = f"labour.{i}"
-        worker = workers.get(row.get("worker_id"))  # type: ignore[arg-type]
-        if worker is None:
-            raise InvalidInput.field(
-                f"{f}.worker_id", _("Line %(n)s: no such worker.") % {"n": i + 1}
-            )
-        if worker.pk in seen_workers:
-            raise InvalidInput.field(
-                f"{f}.worker_id",
-                _("Line %(n)s: %(name)s is already on this ticket.")
-                % {"n": i + 1, "name": worker.name},
-            )
-        seen_workers.add(worker.pk)
-        start, end = rules.shift_bounds(
-            ticket.work_date,
-            _time(row.get("start"), f"{f}.start"),
-            _time(row.get("end"), f"{f}.end"),
-            tz,
-        )
-        _check_length(start, end, f"{f}.end", i + 1)
-        if row.get("rate") not in (None, ""):
-            rate = _decimal(row["rate"], f"{f}.rate")
-        else:
-            rate = rates.get((worker.trade_id, worker.grade))  # type: ignore[assignment]
-            if rate is None:
-                raise InvalidInput.field(
-                    f"{f}.rate",
-                    _("Line %(n)s: the project has no day rate for %(trade)s, %(grade)s.")
-                    % {
-                        "n": i + 1,
-                        "trade": worker.trade.display_name,
-                        "grade": worker.get_grade_display(),
-                    },
-                )
-        hours = rules.hours_between(start, end)
-        parts = rules.price_parts(
-            parts=[
-                (day, rules.project_day_type(project, day), part_hours)
-                for day, part_hours in rules.hours_by_date(start, end)
-            ],
-            rate=rate,
-            settings=settings,
-        )
-        lines.append(
-            LabourLine(
-                organisation_id=org_id,
-                project=project,
-                worker=worker,
-                trade=worker.trade,
-                grade=worker.grade,
-                team=worker.team,
-                work_date=ticket.work_date,
-                start=start,
-                end=end,
-                hours=hours,
-                normal_hours=sum((p.pay.normal_hours for p in parts), ZERO),
-                overtime_hours=sum((p.pay.overtime_hours for p in parts), ZERO),
-                days=rules.hours_to_days(hours, settings.hours_per_day),
-                day_type=ticket.day_type,
-                rate=rate,
-                multiplier=parts[0].pay.multiplier,
-                overtime_multiplier=settings.overtime_multiplier,
-                amount=sum((p.pay.amount for p in parts), ZERO),
-                parts=[p.as_json() for p in parts],
-            )
-        )
+    rows = [_labour_row(ticket, i, row, workers, rates) for i, row in enumerate(labour)]
+    _check_own_overlap(rows)
+    lines = _price_worker_days(ticket, rows, settings)
     mats: list[MaterialLine] = []
     for i, row in enumerate(materials):
         f = f"materials.{i}"
@@ -1032,7 +1117,8 @@ def _warnings(
     One query over the same workers' other lines of the work date and the dates either side,
     whatever the ticket's size: a line is shorter than 24 hours, so only a night shift of the
     day before or a line of the next day can overlap one that runs past midnight. Hours in a
-    day add up the lines of the same work date (a night shift counts on its work date).
+    day add up the worker's lines of the same work date, on this ticket and on others (a
+    night shift counts on its work date), and are warned once per worker.
     """
     found: list[dict[str, str]] = []
     if lines:
@@ -1055,13 +1141,17 @@ def _warnings(
                 "project__code",
             )
         )
+        day_hours: dict[int, Decimal] = {}
         for line in lines:
-            total = line.hours
+            day_hours[line.worker_id] = day_hours.get(line.worker_id, ZERO) + line.hours
+        for other in others:
+            if other["work_date"] == ticket.work_date:
+                day_hours[other["worker_id"]] += other["hours"]
+        warned: set[int] = set()
+        for line in lines:
             for other in others:
                 if other["worker_id"] != line.worker_id:
                     continue
-                if other["work_date"] == ticket.work_date:
-                    total += other["hours"]
                 if other["start"] < line.end and other["end"] > line.start:
                     found.append(
                         {
@@ -1071,7 +1161,9 @@ def _warnings(
                             "project": other["project__code"],
                         }
                     )
-            if total > settings.max_hours_per_day:
+            total = day_hours[line.worker_id]
+            if line.worker_id not in warned and total > settings.max_hours_per_day:
+                warned.add(line.worker_id)
                 found.append(
                     {
                         "code": "too_many_hours",

@@ -104,6 +104,7 @@ def _form_context(project: Project, form: TicketForm, post: Any = None) -> dict[
                 "worker": (post or {}).get(f"labour-{i}-worker", ""),
                 "start": start,
                 "end": end,
+                "break_minutes": (post or {}).get(f"labour-{i}-break_minutes", "0"),
                 "rate": (post or {}).get(f"labour-{i}-rate", ""),
                 # "HH:MM" strings compare like the times: an end at or before the start
                 # is a night shift ending the next day (as the service reads it).
@@ -141,6 +142,7 @@ def _initial_rows(ticket: Ticket) -> dict[str, str]:
         data[f"labour-{i}-worker"] = str(line.worker_id)
         data[f"labour-{i}-start"] = line.start.astimezone(tz).strftime("%H:%M")
         data[f"labour-{i}-end"] = line.end.astimezone(tz).strftime("%H:%M")
+        data[f"labour-{i}-break_minutes"] = str(line.break_minutes)
         data[f"labour-{i}-rate"] = str(line.rate)
     for i, mat in enumerate(ticket.material_lines.all()):
         for f in ("name", "specification", "unit", "quantity", "unit_price"):
