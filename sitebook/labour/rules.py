@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 
 from sitebook.engine.calendars import china_day_type
 from sitebook.labour.models import DayType, LabourSettings
@@ -94,15 +94,15 @@ def take_break(parts: list[tuple[dt.date, int]], break_minutes: int) -> list[tup
     return [(day, minutes) for (day, _m), minutes in zip(parts, left, strict=True) if minutes]
 
 
-def hours_by_date(
+def minutes_worked_by_date(
     start: dt.datetime, end: dt.datetime, break_minutes: int = 0
-) -> list[tuple[dt.date, Decimal]]:
-    """The worked hours from `start` to `end`, less `break_minutes`, on each calendar date.
+) -> list[tuple[dt.date, int]]:
+    """The worked minutes from `start` to `end`, less `break_minutes`, on each calendar date."""
+    return take_break(minutes_by_date(start, end), break_minutes)
 
-    The last date takes what is left of the whole, so the parts add up to the line's worked
-    hours (`worked_hours`) exactly.
-    """
-    worked = take_break(minutes_by_date(start, end), break_minutes)
+
+def display_hours(worked: list[tuple[dt.date, int]]) -> list[tuple[dt.date, Decimal]]:
+    """Each date's minutes as hours to four places, the last taking what is left of the whole."""
     total = minutes_to_hours(sum(minutes for _day, minutes in worked))
     parts: list[tuple[dt.date, Decimal]] = []
     counted = Decimal("0")
@@ -113,8 +113,8 @@ def hours_by_date(
     return parts
 
 
-def minutes_to_hours(minutes: int) -> Decimal:
-    """Minutes as hours to four places."""
+def minutes_to_hours(minutes: int | Decimal) -> Decimal:
+    """Minutes as hours to four places (for display: pay is priced from the minutes)."""
     return (Decimal(minutes) / Decimal(60)).quantize(FOUR, ROUND_HALF_UP)
 
 
@@ -169,53 +169,113 @@ def day_multiplier(day_type: str, settings: LabourSettings) -> Decimal:
     return Decimal("1.00")
 
 
+def fen_half_up(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """`numerator / denominator` rounded half-up (away from zero) to the fen, exactly.
+
+    A Decimal division first rounds the quotient to the context's precision, so the half fen
+    is decided here on the exact remainder of whole fen instead (`divmod`); any inexact
+    product on the way raises rather than rounds.
+    """
+    with localcontext() as ctx:
+        ctx.prec = 60
+        ctx.traps[Inexact] = True
+        scaled = numerator * 100
+        fen, rest = divmod(scaled, denominator)
+        if 2 * abs(rest) >= abs(denominator):
+            fen += 1 if (scaled < 0) == (denominator < 0) else -1
+        return (fen * CENT).quantize(CENT)
+
+
+def part_amount(
+    *,
+    rate: Decimal,
+    normal_minutes: Decimal,
+    multiplier: Decimal,
+    overtime_minutes: Decimal,
+    overtime_multiplier: Decimal,
+    hours_per_day: Decimal,
+) -> Decimal:
+    """The pay of one part from its exact minutes, rounded once to the fen (half-up).
+
+    rate x (normal minutes x multiplier + overtime minutes x overtime multiplier) /
+    (60 x hours per day): 220 minutes at 400.00 a day over 8 h is 88000 / 480 = 183.333...,
+    183.33.
+    """
+    with localcontext() as ctx:
+        ctx.prec = 60
+        ctx.traps[Inexact] = True
+        weighted = normal_minutes * multiplier + overtime_minutes * overtime_multiplier
+        return fen_half_up(rate * weighted, 60 * hours_per_day)
+
+
 def price_parts(
     *,
-    parts: list[tuple[dt.date, str, Decimal]],
+    parts: list[tuple[dt.date, str, int]],
     rate: Decimal,
     settings: LabourSettings,
-    worked_before: Decimal = Decimal("0"),
+    worked_before: int = 0,
 ) -> list[PayPart]:
-    """Pay for one line's hours split by calendar date, `parts` in time order.
+    """Pay for one line's worked minutes split by calendar date, `parts` in time order.
 
     The standard working day (`hours_per_day`) counts from the start of the worker's day on
-    the ticket: `worked_before` is the hours of the same worker's earlier lines on it, and
-    within the line it runs on whichever date its hours fall on. Hours beyond it are
-    overtime when they fall on a work day; on a rest day or a statutory holiday every hour
-    carries that day's multiplier instead. Each part is rounded to the fen, so the parts add
-    up to the line's amount.
+    the ticket: `worked_before` is the worked minutes of the same worker's earlier lines on
+    it, and within the line it runs on whichever date its minutes fall on. Minutes beyond
+    it are overtime when they fall on a work day; on a rest day or a statutory holiday every
+    minute carries that day's multiplier instead. Each part's amount is priced from its
+    exact minutes and rounded once to the fen (`part_amount`), so the parts add up to the
+    line's amount. The hours stored with each part (to four places) are for display only.
     """
-    hpd = settings.hours_per_day
-    hourly = rate / hpd
-    worked = worked_before
+    day_minutes = settings.hours_per_day * 60
+    shown = display_hours([(day, minutes) for day, _type, minutes in parts])
+    worked = Decimal(worked_before)
     priced: list[PayPart] = []
-    for day, day_type, hours in parts:
+    for (day, day_type, minutes), (_day, hours) in zip(parts, shown, strict=True):
         multiplier = day_multiplier(day_type, settings)
-        if day_type == DayType.WORK_DAY:
-            normal = max(Decimal("0"), min(hours, hpd - worked))
-            overtime = hours - normal
-        else:
-            normal, overtime = hours, Decimal("0")
-        worked += hours
-        amount = hourly * (normal * multiplier + overtime * settings.overtime_multiplier)
+        normal, overtime = _split_minutes(Decimal(minutes), day_type, day_minutes - worked)
+        worked += minutes
+        normal_hours = hours if not overtime else min(hours, minutes_to_hours(normal))
         pay = Pay(
-            normal_hours=normal,
-            overtime_hours=overtime,
+            normal_hours=normal_hours,
+            overtime_hours=hours - normal_hours,
             multiplier=multiplier,
             overtime_multiplier=settings.overtime_multiplier,
-            amount=amount.quantize(CENT, ROUND_HALF_UP),
+            amount=part_amount(
+                rate=rate,
+                normal_minutes=normal,
+                multiplier=multiplier,
+                overtime_minutes=overtime,
+                overtime_multiplier=settings.overtime_multiplier,
+                hours_per_day=settings.hours_per_day,
+            ),
         )
         priced.append(PayPart(day=day, day_type=day_type, hours=hours, pay=pay))
     return priced
 
 
+def _split_minutes(minutes: Decimal, day_type: str, left: Decimal) -> tuple[Decimal, Decimal]:
+    """(normal, overtime) minutes of a part with `left` minutes of the standard day to go.
+
+    Only a work day has overtime; every minute of a rest day or holiday is normal (it
+    carries the day's own multiplier).
+    """
+    if day_type != DayType.WORK_DAY:
+        return minutes, Decimal("0")
+    normal = max(Decimal("0"), min(minutes, left))
+    return normal, minutes - normal
+
+
 def price_hours(*, hours: Decimal, day_type: str, rate: Decimal, settings: LabourSettings) -> Pay:
-    """Pay for `hours` worked on one day of `day_type` at `rate` per working day.
+    """Pay for `hours` (whole minutes) worked on one day of `day_type` at `rate` per working day.
 
     On a work day, hours up to the working day are paid at 100% and the rest as overtime;
     on a rest day or a statutory holiday every hour carries that day's multiplier.
     """
-    (part,) = price_parts(parts=[(dt.date.min, day_type, hours)], rate=rate, settings=settings)
+    minutes = hours * 60
+    if minutes != minutes.to_integral_value():
+        raise ValueError(f"{hours} h is not a whole number of minutes")
+    (part,) = price_parts(
+        parts=[(dt.date.min, day_type, int(minutes))], rate=rate, settings=settings
+    )
     return part.pay
 
 

@@ -541,28 +541,29 @@ def _price_worker_days(
     """Price the rows, each worker's lines together, in the order the rows came.
 
     A worker's standard day runs across all of their lines on the ticket in time order
-    (`rules.price_parts`'s `worked_before`): 07:00-12:00 and 13:00-19:00 on a work day are
-    8 normal hours and 3 of overtime, as one 11-hour line would be.
+    (`rules.price_parts`'s `worked_before`, in exact worked minutes): 07:00-12:00 and
+    13:00-19:00 on a work day are 8 normal hours and 3 of overtime, as one 11-hour line
+    would be.
     """
-    worked: dict[int, Decimal] = {}
+    worked: dict[int, int] = {}
     priced: dict[int, LabourLine] = {}
     for row in sorted(rows, key=lambda r: (r.start, r.index)):
-        before = worked.get(row.worker.pk, ZERO)
-        line = _price_line(ticket, row, settings, before)
-        worked[row.worker.pk] = before + line.hours
-        priced[row.index] = line
+        before = worked.get(row.worker.pk, 0)
+        priced[row.index] = _price_line(ticket, row, settings, before)
+        worked[row.worker.pk] = before + rules.span_minutes(row.start, row.end) - row.break_minutes
     return [priced[row.index] for row in rows]
 
 
 def _price_line(
-    ticket: Ticket, row: _LabourRow, settings: LabourSettings, worked_before: Decimal
+    ticket: Ticket, row: _LabourRow, settings: LabourSettings, worked_before: int
 ) -> LabourLine:
+    """Price one row from its worked minutes, `worked_before` minutes into the worker's day."""
     project, worker = ticket.project, row.worker
     hours = rules.worked_hours(row.start, row.end, row.break_minutes)
     parts = rules.price_parts(
         parts=[
-            (day, rules.project_day_type(project, day), part_hours)
-            for day, part_hours in rules.hours_by_date(row.start, row.end, row.break_minutes)
+            (day, rules.project_day_type(project, day), minutes)
+            for day, minutes in rules.minutes_worked_by_date(row.start, row.end, row.break_minutes)
         ],
         rate=row.rate,
         settings=settings,

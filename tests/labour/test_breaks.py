@@ -20,9 +20,12 @@ from openpyxl import load_workbook
 
 from sitebook.audit.models import ChangeRecord
 from sitebook.core.errors import InvalidInput
+from sitebook.costs.models import CostTransaction
 from sitebook.labour import documents, services
 from sitebook.labour.models import DayType, LabourLine, Ticket
 from tests.conftest import ApiClient
+from tests.costs.factories import cost_codes
+from tests.labour.test_overnight import _approve
 
 D = Decimal
 TUESDAY = dt.date(2026, 11, 3)  # a work day
@@ -30,8 +33,15 @@ SATURDAY = dt.date(2026, 11, 7)  # a rest day
 EVE_OF_NATIONAL_DAY = dt.date(2026, 9, 30)  # a work day; 1 October is a statutory holiday
 
 
-def _ticket(roster: Any, day: dt.date, rows: list[tuple[Any, str, str, Any]]) -> Ticket:
-    """A ticket of `rows`: (worker, start, end, break minutes or None)."""
+def _ticket(
+    roster: Any,
+    day: dt.date,
+    rows: list[tuple[Any, str, str, Any]],
+    *,
+    rate: str | None = None,
+    **extra: Any,
+) -> Ticket:
+    """A ticket of `rows`: (worker, start, end, break minutes or None), at `rate` if given."""
     return services.ticket_create(
         actor=roster.world.users["foreman"],
         project=roster.world.project,
@@ -40,8 +50,10 @@ def _ticket(roster: Any, day: dt.date, rows: list[tuple[Any, str, str, Any]]) ->
         instruction_source="supervisor",
         reason="out_of_scope",
         labour=[
-            {"worker_id": w.pk, "start": s, "end": e, "break_minutes": b} for w, s, e, b in rows
+            {"worker_id": w.pk, "start": s, "end": e, "break_minutes": b, "rate": rate}
+            for w, s, e, b in rows
         ],
+        **extra,
     )
 
 
@@ -78,11 +90,54 @@ def test_a_lunch_break_is_taken_off_the_hours(roster: Any) -> None:
     assert _lines(other) == [(D("9"), D("8"), D("1"), D("475.00"))]
 
 
-def test_an_odd_break_leaves_hours_to_four_places(roster: Any) -> None:
-    # 08:00-12:00 less 20 min is 220 min = 3.6667 h (hours are kept to four places, as
-    # for any line, and priced as kept): 3.6667 x 50 = 183.335, 183.34 to the fen.
+def test_an_odd_break_is_priced_from_exact_minutes(roster: Any) -> None:
+    # 08:00-12:00 less 20 min is 220 min, shown as 3.6667 h (four places, display only).
+    # Pay comes from the minutes: 400.00 x 220 / (60 x 8) = 88000 / 480 = 183.3333...,
+    # 183.33 to the fen (pricing the shown hours, 3.6667 x 50 = 183.335, gave 183.34).
     ticket = _ticket(roster, TUESDAY, [(roster.workers[0], "08:00", "12:00", 20)])
-    assert _lines(ticket) == [(D("3.6667"), D("3.6667"), D("0"), D("183.34"))]
+    assert _lines(ticket) == [(D("3.6667"), D("3.6667"), D("0"), D("183.33"))]
+    assert ticket.total == D("183.33")
+
+
+def test_odd_minutes_of_overtime_are_priced_exactly(roster: Any) -> None:
+    # 07:00-16:02 less 60 min is 482 min at an entered 380.00 a day: 480 normal minutes
+    # and 2 of overtime. 380.00 x (480 x 1.00 + 2 x 1.50) / (60 x 8) = 380.00 x 483 / 480
+    # = 382.375 -> 382.38 (half-up). Pricing the shown hours gave 8 x 47.50 + 0.0333 x
+    # 71.25 = 382.3726 -> 382.37.
+    ticket = _ticket(roster, TUESDAY, [(roster.workers[0], "07:00", "16:02", 60)], rate="380.00")
+    assert _lines(ticket) == [(D("8.0333"), D("8"), D("0.0333"), D("382.38"))]
+
+
+def test_a_line_split_in_two_costs_the_same_to_the_fen(roster: Any) -> None:
+    carpenter, other = roster.workers[0], roster.workers[1]
+    # 08:00-12:00 less 20 min as one line is 220 min, 183.33 (above). The same minutes as
+    # two lines of one worker, 08:00-09:05 less 20 (45 min) and 09:05-12:00 (175 min):
+    # 400.00 x 45 / 480 = 37.50 and 400.00 x 175 / 480 = 145.8333... -> 145.83, together
+    # 183.33. Each part is rounded once, so a split moves the total by a fen at most.
+    whole = _ticket(roster, TUESDAY, [(carpenter, "08:00", "12:00", 20)])
+    split = _ticket(roster, TUESDAY, [(other, "08:00", "09:05", 20), (other, "09:05", "12:00", 0)])
+    assert [x.amount for x in split.labour_lines.all()] == [D("37.50"), D("145.83")]
+    assert whole.total == split.total == D("183.33")
+
+
+def test_the_exact_amount_is_what_the_cost_centre_receives(roster: Any) -> None:
+    world = roster.world
+    codes = cost_codes(world)
+    # Two lines of 220 min (183.33 each, above) and one of 65 - 20 = 45 min (37.50):
+    # 183.33 + 183.33 + 37.50 = 404.16, the sum of the lines' rounded amounts, posted as is
+    # (pricing the shown hours gave 183.34 + 183.34 + 37.50 = 404.18).
+    carpenter, other = roster.workers[0], roster.workers[1]
+    rows = [
+        (carpenter, "08:00", "12:00", 20),
+        (other, "08:00", "12:00", 20),
+        (carpenter, "13:00", "14:05", 20),
+    ]
+    ticket = _ticket(roster, TUESDAY, rows, cost_code="01.02")
+    assert [x.amount for x in ticket.labour_lines.all()] == [D("183.33"), D("183.33"), D("37.50")]
+    assert ticket.total == D("404.16")
+    assert _approve(world, ticket).status == Ticket.Status.APPROVED
+    txn = CostTransaction.objects.get(source_type="labour_ticket", source_id=str(ticket.pk))
+    assert (txn.cost_code, txn.amount) == (codes["01.02"], D("404.16"))
 
 
 def test_an_overnight_break_comes_off_the_date_with_more_hours(roster: Any) -> None:
