@@ -35,7 +35,7 @@ from fractions import Fraction
 from typing import Any
 
 from sitebook.costs.models import BudgetLine, CostCode, CostTransaction, ProgressEntry
-from sitebook.costs.money import ZERO, allocate, fen_sum, from_fen
+from sitebook.costs.money import ZERO, allocate, fen_sum, from_fen, to_fen
 from sitebook.engine import evm as engine
 from sitebook.projects.models import Project, WbsNode
 from sitebook.schedule.adapters import engine_calendar, to_wall
@@ -474,7 +474,7 @@ def evm_report(project: Project, data_date: dt.date, wbs_node_id: int | None = N
         span = max((forecast_finish - shown[-1]).days, 1)
         for i in range(last + 1, len(ends)):
             share = min(Decimal((ends[i] - shown[-1]).days) / span, Decimal(1))
-            forecast[i] = str((ac + (eac - ac) * share).quantize(Decimal("0.01")))
+            forecast[i] = str(to_fen(ac + (eac - ac) * share))
     curve = {
         "labels": labels,
         "pv": [str(v) for v in curve_pv[1:]],

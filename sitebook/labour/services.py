@@ -43,6 +43,7 @@ from sitebook.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from sitebook.core.services import apply_changes, lock_for_update, service, validate
 from sitebook.costs import services as costs
 from sitebook.costs.models import CostCode, CostTransaction
+from sitebook.costs.money import to_fen
 from sitebook.labour import rules
 from sitebook.labour.models import (
     MAX_BREAK_MINUTES,
@@ -639,7 +640,7 @@ def _price(
                 unit=str(row.get("unit") or "").strip() or "-",
                 quantity=quantity,
                 unit_price=price,
-                amount=(quantity * price).quantize(rules.CENT),
+                amount=to_fen(quantity * price),
             )
         )
     plants: list[PlantLine] = []
@@ -665,7 +666,7 @@ def _price(
                 quantity=quantity,
                 unit=unit,
                 rate=rate,
-                amount=(units * quantity * rate).quantize(rules.CENT),
+                amount=to_fen(units * quantity * rate),
             )
         )
     if not lines and not mats and not plants:

@@ -650,3 +650,15 @@ def test_the_deemed_acceptance_command_sweeps_every_organisation(roster: Any) ->
     assert out.getvalue().startswith("1 ticket")
     ticket.refresh_from_db()
     assert ticket.owner_status == Ticket.OwnerStatus.DEEMED
+
+
+def test_material_and_plant_amounts_round_half_up_to_the_fen(roster: Any) -> None:
+    """Money rounds half up everywhere: 0.5 x 0.25 = 0.125 is 0.13 (Python's default, half
+    even, would give 0.12) on a material line and on a plant line."""
+    ticket = roster.ticket(
+        DAY,
+        materials=[{"name": "钉子", "unit": "kg", "quantity": "0.5", "unit_price": "0.25"}],
+        plant=[{"model": "潜水泵", "units": 1, "quantity": "0.5", "rate": "0.25"}],
+    )
+    assert [m.amount for m in ticket.material_lines.all()] == [Decimal("0.13")]
+    assert [p.amount for p in ticket.plant_lines.all()] == [Decimal("0.13")]
