@@ -210,20 +210,21 @@ def _simulate(
     unused = sum(1 for a in acts if a.id in durations) - len(sampled)
     note(notes, unused, "activities with three-point durations not sampled (complete, "
           "milestone, summary or fixed by an expected finish)")  # fmt: skip
+    # Durations not sampled are 0-d arrays: they broadcast over the iterations.
+    fixed = [np.asarray(net.base[i], dtype=np.int64) for i in range(n)]
     for at in range(0, iterations, chunk):
         size = min(chunk, iterations - at)
         draws = _sample(rng, distribution, points, size)  # iterations x sampled
-        dur = [np.full(size, net.base[i], dtype=np.int64) for i in range(n)]
+        dur = list(fixed)
         for col, i in enumerate(sampled):
             dur[i] = np.rint(draws[:, col] * scale[col]).astype(np.int64)
         es, ef = forward(net, dur, size)
-        finish = np.max(np.stack(ef), axis=0) if n else np.full(size, net.data_w)
+        stacked = np.stack(ef) if n else np.full((1, size), net.data_w, np.int64)
+        finish = stacked.max(axis=0)
         finishes[at : at + size] = finish
-        for i in range(n):
-            act_finish[i, at : at + size] = ef[i]
+        act_finish[:, at : at + size] = stacked[:n]
         critical += critical_counts(net, dur, es, ef, finish)
-    fixed = [np.full(1, net.base[i], dtype=np.int64) for i in range(n)]
-    _, model_ef = forward(net, fixed, 1)
+    _, model_ef = forward(net, list(fixed), 1)
     model_w = max((int(x[0]) for x in model_ef), default=net.data_w)
     if max(int(finishes.max()), model_w) >= cal.total:
         raise HorizonError("risk finishes past the calendar horizon")

@@ -197,24 +197,35 @@ def forward(net: RiskNetwork, dur: list[I64], size: int) -> tuple[list[I64], lis
             es[i] = link_start[i] = np.full(size, net.actual_start[i], np.int64)
             ef[i] = np.full(size, net.fixed_finish[i], np.int64)
             continue
-        start = np.full(size, net.floor[i], np.int64)
-        finish_lb = np.full(size, net.finish_floor[i], np.int64)
+        # Bounds are allocated only when something sets them (most activities have one or
+        # two predecessors and no finish bound); each candidate is a new array.
+        start: I64 | None = None
+        finish_lb: I64 | None = None
         if not net.override[i]:
             for p, kind, lag, percent in net.preds[i]:
                 shift = lag if percent == NONE else dur[p] * percent // 10000
-                if kind == FS:
-                    np.maximum(start, ef[p] + shift, out=start)
-                elif kind == SS:
-                    np.maximum(start, link_start[p] + shift, out=start)
-                elif kind == FF:
-                    np.maximum(finish_lb, ef[p] + shift, out=finish_lb)
+                source = ef[p] if kind in (FS, FF) else link_start[p]
+                bound = source + shift
+                if kind in (FS, SS):
+                    start = bound if start is None else np.maximum(start, bound, out=start)
                 else:
-                    np.maximum(finish_lb, link_start[p] + shift, out=finish_lb)
+                    finish_lb = (
+                        bound if finish_lb is None else np.maximum(finish_lb, bound, out=finish_lb)
+                    )
+        if start is None:
+            start = np.full(size, net.floor[i], np.int64)
+        else:
+            np.maximum(start, net.floor[i], out=start)
+        if net.finish_floor[i] != NONE:
+            if finish_lb is None:
+                finish_lb = np.full(size, net.finish_floor[i], np.int64)
+            else:
+                np.maximum(finish_lb, net.finish_floor[i], out=finish_lb)
         if net.pin_start[i] != NONE:
             start[:] = max(net.pin_start[i], net.data_w)
         elif net.pin_finish[i] != NONE:
             start[:] = np.maximum(net.pin_finish[i] - d, net.data_w)
-        else:
+        elif finish_lb is not None:
             np.maximum(start, finish_lb - d, out=start)
         if net.fixed_finish[i] != NONE:
             d = np.maximum(0, net.fixed_finish[i] - start)
