@@ -123,7 +123,7 @@ def main() -> int:
 
     # The baseline: the same passes, one iteration at a time, on the engine's own samples.
     cal = compile_calendar(project.calendars["std"], dt.date(2024, 1, 1), dt.date(2045, 1, 1))
-    net = risk_passes.prepare(project, cal, [])
+    net = risk_passes.prepare(project, cal, {})
     acts = project.activities
     sampled = [i for i, a in enumerate(acts) if a.id in points]
     k = args.python_iterations

@@ -63,6 +63,7 @@ from sitebook.engine.risk_passes import (
     MILESTONES,
     NONE,
     NOT_DRIVING,
+    NOT_SAMPLED,
     RiskNetwork,
     critical_counts,
     forward,
@@ -140,7 +141,8 @@ class RiskResult:
     histogram: list[HistogramBin]
     activities: list[ActivityRisk]
     sampled: list[str]
-    notes: list[str] = field(default_factory=list)
+    #: simplification kind (`risk_passes.OTHER_CALENDAR`, ...) -> activities or links touched
+    notes: dict[str, int] = field(default_factory=dict)
 
 
 def simulate(
@@ -192,7 +194,7 @@ def _simulate(
     default_id = project.default_calendar_id
     source = project.calendars.get(default_id) or Calendar(id=default_id)
     cal = compile_calendar(source, first, last)
-    notes: list[str] = []
+    notes: dict[str, int] = {}
     net = prepare(project, cal, notes)
     sampled = [
         i
@@ -208,8 +210,7 @@ def _simulate(
     critical = np.zeros(n, dtype=np.int64)
     points, scale = _sampling_inputs(acts, durations, sampled, net)
     unused = sum(1 for a in acts if a.id in durations) - len(sampled)
-    note(notes, unused, "activities with three-point durations not sampled (complete, "
-          "milestone, summary or fixed by an expected finish)")  # fmt: skip
+    note(notes, NOT_SAMPLED, unused)
     # Durations not sampled are 0-d arrays: they broadcast over the iterations.
     fixed = [np.asarray(net.base[i], dtype=np.int64) for i in range(n)]
     for at in range(0, iterations, chunk):

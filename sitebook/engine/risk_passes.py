@@ -36,6 +36,19 @@ NONE = -(1 << 40)
 MILESTONES = {ActivityType.START_MILESTONE, ActivityType.FINISH_MILESTONE}
 NOT_DRIVING = {ActivityType.LEVEL_OF_EFFORT, ActivityType.WBS_SUMMARY}
 
+# The kinds of `RiskResult.notes`: how many activities or links a simplification touched.
+#: activities on a calendar other than the default (their minutes counted on the default)
+OTHER_CALENDAR = "activities_on_other_calendars"
+#: working lags counted on another calendar by cpm_core (counted on the default here)
+OTHER_LAG_CALENDAR = "lags_on_other_calendars"
+#: elapsed lags (converted to working minutes at the default calendar's hours per day)
+ELAPSED_LAGS = "elapsed_lags"
+#: activities with an upper-bound or as-late-as-possible constraint (not applied)
+CONSTRAINTS_NOT_APPLIED = "constraints_not_applied"
+#: activities with three-point durations left fixed: complete, milestones, level of effort,
+#: WBS summaries, or started with an expected finish
+NOT_SAMPLED = "three_points_not_sampled"
+
 
 @dataclass
 class RiskNetwork:
@@ -59,7 +72,7 @@ class RiskNetwork:
     data_w: int
 
 
-def prepare(project: Project, cal: CompiledCalendar, notes: list[str]) -> RiskNetwork:
+def prepare(project: Project, cal: CompiledCalendar, notes: dict[str, int]) -> RiskNetwork:
     """Ordinals and adjacency of the project on the one calendar, noting simplifications."""
     acts = project.activities
     options = project.options
@@ -113,17 +126,17 @@ def prepare(project: Project, cal: CompiledCalendar, notes: list[str]) -> RiskNe
     for i, a in enumerate(acts):
         ignored += _prepare_activity(net, i, a, cal, dd, project)
     other_calendar = sum(1 for a in acts if a.calendar_id and a.calendar_id != cal.calendar.id)
-    note(notes, other_calendar, "activities on other calendars counted on the default one")
-    note(notes, other_lag_calendar, "lags on other calendars counted on the default one")
-    note(notes, elapsed, "elapsed lags converted at the default calendar's hours per day")
-    note(notes, ignored, "upper-bound or as-late-as-possible constraints not applied")
+    note(notes, OTHER_CALENDAR, other_calendar)
+    note(notes, OTHER_LAG_CALENDAR, other_lag_calendar)
+    note(notes, ELAPSED_LAGS, elapsed)
+    note(notes, CONSTRAINTS_NOT_APPLIED, ignored)
     return net
 
 
-def note(notes: list[str], count: int, text: str) -> None:
-    """Add `count text` to `notes` unless count is 0."""
+def note(notes: dict[str, int], kind: str, count: int) -> None:
+    """Record that `count` activities or links are of `kind`, unless there are none."""
     if count:
-        notes.append(f"{count} {text}")
+        notes[kind] = count
 
 
 def _lag_calendar(project: Project, own: str | None, pred: Activity, succ: Activity) -> str:
