@@ -206,10 +206,6 @@ def forward(net: RiskNetwork, dur: list[I64], size: int) -> tuple[list[I64], lis
     link_start: list[I64] = [np.empty(0, np.int64)] * n
     for i in net.order:
         d = dur[i]
-        if net.complete[i]:
-            es[i] = link_start[i] = np.full(size, net.actual_start[i], np.int64)
-            ef[i] = np.full(size, net.fixed_finish[i], np.int64)
-            continue
         # Bounds are allocated only when something sets them (most activities have one or
         # two predecessors and no finish bound); each candidate is a new array.
         start: I64 | None = None
@@ -240,6 +236,13 @@ def forward(net: RiskNetwork, dur: list[I64], size: int) -> tuple[list[I64], lis
             start[:] = np.maximum(net.pin_finish[i] - d, net.data_w)
         elif finish_lb is not None:
             np.maximum(start, finish_lb - d, out=start)
+        if net.complete[i]:
+            # Finished work drives its successors from its actual dates, unless unfinished
+            # predecessors push it past the data date (out-of-sequence progress): then, as in
+            # cpm_core, from where the logic puts it.
+            ef[i] = np.where(start > net.data_w, start, net.fixed_finish[i])
+            es[i] = link_start[i] = np.full(size, net.actual_start[i], np.int64)
+            continue
         if net.fixed_finish[i] != NONE:
             d = np.maximum(0, net.fixed_finish[i] - start)
             dur[i] = d
