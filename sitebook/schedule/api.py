@@ -1,6 +1,6 @@
 """REST endpoints of the schedule centre: activities, relationships, calendars, options,
-baselines, progress updates, delay warnings, DCMA check, resources and their assignments,
-import and export."""
+baselines, progress updates, delay warnings, DCMA check, Monte Carlo schedule risk,
+resources and their assignments, import and export."""
 
 from typing import Any
 
@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sitebook.projects.selectors import project_get
-from sitebook.schedule import exporter, importer, resources, selectors, services
+from sitebook.schedule import exporter, importer, resources, risk, selectors, services
 from sitebook.schedule.quality import dcma_for
 from sitebook.schedule.schemas import (
     ActivityFilterIn,
@@ -37,6 +37,8 @@ from sitebook.schedule.schemas import (
     ResourceIn,
     ResourceOut,
     ResourcePatch,
+    RiskIn,
+    RiskOut,
     SettingsOut,
     SettingsPatch,
     WarningOut,
@@ -208,6 +210,19 @@ def warning_list(request: HttpRequest, project_id: int) -> Any:
 def dcma(request: HttpRequest, project_id: int) -> Any:
     project = _project(request, project_id)
     return {"project_id": project.pk, "checks": dcma_for(project)}
+
+
+@router.post("/projects/{project_id}/risk", response=RiskOut)
+def schedule_risk(request: HttpRequest, project_id: int, payload: RiskIn) -> Any:
+    """Monte Carlo schedule risk over the activities' three-point durations (nothing is
+    stored): finish percentiles, histogram, criticality index and P80 finish per activity."""
+    return risk.schedule_risk(
+        user=request.user,
+        project_id=project_id,
+        iterations=payload.iterations,
+        distribution=payload.distribution,
+        seed=payload.seed,
+    )
 
 
 # --- resources and assignments -------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The schedule centre's part of the demo project: a China-calendar network with a baseline,
-and the structure's crews, tower crane and concrete assigned to its activities."""
+three-point durations for the risk page, and the structure's crews, tower crane and concrete
+assigned to its activities."""
 
 from __future__ import annotations
 
@@ -30,6 +31,25 @@ ACTIVITIES = [
     ("A1810", "5.2", "室内装修 / Interior fit-out", 110, ["A1600", "A1700", "A1710"], "03"),
     ("A1900", "6", "竣工验收 / Handover", 0, ["A1800", "A1810", "A1720"], ""),
 ]
+
+# Three-point durations in working days (optimistic, pessimistic; most likely = the planned
+# duration) for the schedule risk page: ground works and the structure carry the most
+# uncertainty (piling and excavation on unknown ground, the structure on weather and the
+# crane), fit-out and services less; milestones have none.
+THREE_POINTS = {
+    "A1010": (12, 20),
+    "A1100": (34, 60),
+    "A1200": (40, 70),
+    "A1300": (54, 80),
+    "A1400": (63, 90),
+    "A1500": (82, 120),
+    "A1600": (18, 28),
+    "A1700": (72, 95),
+    "A1710": (78, 100),
+    "A1720": (80, 110),
+    "A1800": (90, 130),
+    "A1810": (100, 140),
+}
 
 # (code, name, type, unit): labour and equipment in hours, material in its own unit.
 RESOURCES = [
@@ -87,6 +107,7 @@ def load(*, actor: Any, project: Project) -> None:
     ids: dict[str, int] = {}
     for code, wbs, name, days, _preds, cost_code in ACTIVITIES:
         kind = "task" if days else ("start_milestone" if code == "A1000" else "finish_milestone")
+        low, high = THREE_POINTS.get(code, (None, None))
         ids[code] = services.activity_create(
             actor=actor,
             project=project,
@@ -96,6 +117,9 @@ def load(*, actor: Any, project: Project) -> None:
             wbs_id=nodes.get(wbs),
             original_duration=days * DAY,
             cost_code=cost_code,
+            optimistic_duration=low * DAY if low else None,
+            most_likely_duration=days * DAY if low else None,
+            pessimistic_duration=high * DAY if high else None,
         ).pk
     for code, _wbs, _name, _days, preds, _cost_code in ACTIVITIES:
         for pred in preds:

@@ -338,3 +338,51 @@ class AssignmentOut(Schema):
 class AssignmentFilterIn(Schema):
     activity_id: int | None = None
     resource_id: int | None = None
+
+
+class RiskIn(Schema):
+    iterations: int = Field(1000, ge=100, le=20_000, description="Monte Carlo iterations.")
+    distribution: Literal["triangular", "pert"] = Field(
+        "triangular", description="Triangular, or PERT-beta with lambda 4."
+    )
+    seed: int | None = Field(None, ge=0, le=2**32 - 1, description="Repeat a run exactly.")
+
+
+class RiskBinOut(Schema):
+    start: datetime
+    end: datetime
+    count: int
+
+
+class RiskActivityOut(Schema):
+    id: int
+    code: str
+    name: str
+    sampled: bool = Field(..., description="Its three-point durations were sampled.")
+    criticality: float = Field(..., description="Share of iterations on the critical path.")
+    p80_finish: datetime
+
+
+class RiskNoteOut(Schema):
+    kind: str
+    count: int
+    message: str
+
+
+class RiskOut(Schema):
+    project_id: int
+    iterations: int
+    distribution: str
+    seed: int
+    mean_finish: datetime
+    p10: datetime
+    p50: datetime
+    p80: datetime
+    p90: datetime
+    deterministic_finish: datetime
+    deterministic_percentile: float = Field(..., description="Percent of iterations by then.")
+    model_finish: datetime
+    histogram: list[RiskBinOut]
+    sampled_count: int
+    activities: list[RiskActivityOut] = Field(..., description="Most critical first.")
+    notes: list[RiskNoteOut]

@@ -46,5 +46,6 @@ urlpatterns = [
         name="assignment_delete",
     ),
     path("<int:project_id>/schedule/dcma/", views.dcma, name="dcma"),
+    path("<int:project_id>/schedule/risk/", views.schedule_risk, name="risk"),
     path("<int:project_id>/schedule/reschedule/", views.reschedule, name="reschedule"),
 ]

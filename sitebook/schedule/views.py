@@ -1,6 +1,6 @@
 """Schedule pages: activity table, activity (with its resource assignments), Gantt, import,
-baselines, progress, warnings, look-ahead, resources and the DCMA check. Thin: forms parse,
-services decide."""
+baselines, progress, warnings, look-ahead, resources, the DCMA check and schedule risk.
+Thin: forms parse, services decide."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +24,7 @@ from sitebook.core.web import form_errors, paginate, submit
 from sitebook.projects import access
 from sitebook.projects.models import Project
 from sitebook.projects.selectors import member_list, project_get, wbs_list
-from sitebook.schedule import adapters, exporter, importer, resources, selectors, services
+from sitebook.schedule import adapters, exporter, importer, resources, risk, selectors, services
 from sitebook.schedule.forms import (
     ActivityForm,
     AssignmentForm,
@@ -671,3 +672,47 @@ def reschedule(request: HttpRequest, project_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Schedule recomputed."))
     return redirect("schedule:activity_list", project_id=project.pk)
+
+
+def _risk_chart(result: dict[str, Any]) -> list[list[Any]]:
+    """Histogram rows for the chart: [bin start (site date), iterations, cumulative %]."""
+    rows: list[list[Any]] = []
+    total = 0
+    for b in result["histogram"]:
+        total += b["count"]
+        label = timezone.localtime(b["start"]).strftime("%Y-%m-%d")
+        rows.append([label, b["count"], round(100 * total / result["iterations"], 1)])
+    return rows
+
+
+@login_required
+def schedule_risk(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Monte Carlo schedule risk: the form, then finish percentiles, the histogram with its
+    S-curve and the most critical activities (POST runs it; nothing is stored)."""
+    project = project_get(request.user, project_id, "schedule.view")
+    values = {"iterations": "1000", "distribution": "triangular", "seed": ""}
+    result: dict[str, Any] | None = None
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        values = {k: request.POST.get(k, v).strip() for k, v in values.items()}
+        try:
+            count, dist, seed = risk.check_input(
+                values["iterations"], values["distribution"], values["seed"]
+            )
+            result = risk.risk_of(project, count, dist, seed)
+        except SitebookError as exc:
+            errors = [e["message"] for e in exc.errors] or [str(exc.detail)]
+            status = exc.status
+    return _page(
+        request,
+        "schedule/risk.html",
+        project,
+        "risk",
+        values=values,
+        result=result,
+        chart=_risk_chart(result) if result else [],
+        top=result["activities"][:25] if result else [],
+        errors=errors,
+        status=status,
+    )

@@ -111,6 +111,17 @@ def _sp(w: Any, u: Any) -> dict[str, Any]:
     return {"project_id": w.project.pk}
 
 
+def _risk(w: Any, u: Any) -> dict[str, Any]:
+    """The small schedule with three-point durations on A100 and A200."""
+    a = sched(w)
+    for code in ("A100", "A200"):
+        d = a[code].original_duration
+        Activity.objects.filter(pk=a[code].pk).update(
+            optimistic_duration=d - DAY, most_likely_duration=d, pessimistic_duration=d + 2 * DAY
+        )
+    return {"project_id": w.project.pk}
+
+
 def _sa(code: str, page: bool) -> Any:
     def build(w: Any, u: Any) -> dict[str, Any]:
         a = sched(w)[code]
@@ -259,6 +270,15 @@ def routes(R: Any) -> list[Any]:
             body=lambda w, u: {"version": res(w)["assignment"].version},
         ),
         R("schedule:dcma", "GET", "project", V, _sp),
+        R("schedule:risk", "GET", "project", V, _sp),
+        R(
+            "schedule:risk",
+            "POST",
+            "project",
+            V,
+            _risk,
+            body=lambda w, u: {"iterations": "200", "distribution": "pert", "seed": "1"},
+        ),
         R("schedule:reschedule", "POST", "project", E, _sp),
         # --- API ---
         R("api:activity_list", "GET", "project", V, _sp),
@@ -355,6 +375,14 @@ def routes(R: Any) -> list[Any]:
             "schedule.import",
             _sp,
             body=lambda w, u: {"file": SimpleUploadedFile("airport.xer", AIRPORT)},
+        ),
+        R(
+            "api:schedule_risk",
+            "POST",
+            "project",
+            V,
+            _risk,
+            body=lambda w, u: {"iterations": 200, "seed": 7},
         ),
         R("api:resource_list", "GET", "project", V, _rp),
         R(
