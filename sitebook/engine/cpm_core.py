@@ -406,8 +406,15 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             if w < bw or (w == bw and t < bm):
                 bw, bm, from_logic = w, t, logic
 
-        # A level-of-effort successor never drives its predecessors (P6): skip such links.
-        driving = [row for row in succs[i] if acts[row.succ].type is not _LOE]
+        # A level-of-effort successor never drives its predecessors (P6), nor, under progress
+        # override, does a link that asks nothing more (into finished work): skip such links.
+        # Without any other successor the activity is an open end.
+        driving = [
+            row
+            for row in succs[i]
+            if acts[row.succ].type is not _LOE
+            and not (options.progress_override and _link_spent(acts[row.succ], row.kind))
+        ]
         if not driving or options.late_finish_by_project_finish:
             bound(c.ordinal(late_anchor), late_anchor, True)
         # Progress override: a started activity's start-end lags run from its actual start
@@ -423,8 +430,6 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             from_actual = es[i] - c.ordinal(to_minutes(a.actual_start))
         for row in driving:
             s = row.succ
-            if options.progress_override and _link_spent(acts[s], row.kind):
-                continue
             if complete:
                 # A finished activity's lags are spent: P6 bounds its late dates by its
                 # successors' without them (HS2 KM-CM-1010, FS +2,072 h to unstarted work),

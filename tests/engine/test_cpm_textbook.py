@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -146,3 +147,18 @@ def test_float_measured_on_another_calendar() -> None:
     # cpm_core (which gave the answer above).
     assert cpm_fast.unsupported_reason(project) == "activity A: field float_calendar_id"
     assert measured == cpm_core.schedule(project)
+
+
+def test_progress_override_work_whose_only_successor_is_finished_is_an_open_end() -> None:
+    """Under progress override a link into finished work asks nothing more (P6), so work whose
+    only successors are finished ends, like an open end, by the project's finish; it used to
+    get no late bound at all and the backward pass ran off the calendar."""
+    p = _project({"A": 2, "B": 3, "C": 4}, [Link("A", "B"), Link("C", "B")])
+    done = {"actual_start": MON - dt.timedelta(days=7), "actual_finish": MON - dt.timedelta(days=3)}
+    p.activities[1] = dataclasses.replace(p.activities[1], **done)  # B finished last week
+    p.options.progress_override = True
+    r = schedule(p).results
+    # C (4 days) finishes the project on Thursday; A (2 days) may end then too.
+    assert r["C"].early_finish == r["C"].late_finish == dt.datetime(2025, 1, 9, 17, 0)
+    assert r["A"].late_finish == dt.datetime(2025, 1, 9, 17, 0)
+    assert r["A"].total_float == 2 * DAY
