@@ -140,6 +140,8 @@ def schedule(project: Project) -> Schedule:
             return _schedule(project, extra)
         except HorizonError:
             extra = extra * 4 + 3650
+        except OverflowError:
+            break  # the horizon passed the year 9999
     raise NetworkError("schedule runs beyond any calendar horizon")
 
 

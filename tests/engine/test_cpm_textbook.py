@@ -10,7 +10,7 @@ import pytest
 from sitebook.engine import cpm_core, cpm_fast
 from sitebook.engine.calendars import DayType, china_calendar, china_day_type
 from sitebook.engine.cpm import schedule
-from sitebook.engine.errors import CycleError
+from sitebook.engine.errors import CycleError, NetworkError
 from sitebook.engine.network import Activity, ActivityType, Calendar, Link, LinkType, Project
 
 MON = dt.datetime(2025, 1, 6)  # a Monday
@@ -162,3 +162,17 @@ def test_progress_override_work_whose_only_successor_is_finished_is_an_open_end(
     assert r["C"].early_finish == r["C"].late_finish == dt.datetime(2025, 1, 9, 17, 0)
     assert r["A"].late_finish == dt.datetime(2025, 1, 9, 17, 0)
     assert r["A"].total_float == 2 * DAY
+
+
+def test_work_that_would_run_past_the_year_9999_is_a_network_error() -> None:
+    """One working minute a week and ten million minutes of work: no calendar reaches that
+    far, and the answer is a typed error naming the problem, not an overflow."""
+    cal = Calendar(id="thin", week=(((480, 481),),) + ((),) * 6)
+    p = _project({}, [], cal)
+    p.activities.append(
+        Activity(
+            id="A", code="A", calendar_id="thin", original_duration=10**7, remaining_duration=10**7
+        )
+    )
+    with pytest.raises(NetworkError, match="beyond any calendar horizon"):
+        schedule(p)
