@@ -35,6 +35,7 @@ from sitebook.engine.network import (
     FloatType,
     LagCalendarRule,
     LagUnit,
+    Link,
     LinkType,
     Project,
     Schedule,
@@ -69,7 +70,28 @@ class _LinkRow:
     lag_cal: CompiledCalendar | None
 
 
-def _topological_order(
+#: The id under which the 24-hour calendar lag arithmetic may use is compiled.
+H24_ID = "\x0024h"
+
+
+def lag_calendar_id(project: Project, link: Link, pred: Activity, succ: Activity) -> str:
+    """The id of the calendar `link`'s lag is counted on (`H24_ID` for elapsed time): its own,
+    else the project's rule (P6 SCHEDOPTIONS: predecessor, successor, 24-hour or default)."""
+    if link.lag_unit is LagUnit.ELAPSED:
+        return H24_ID
+    if link.lag_calendar_id:
+        return link.lag_calendar_id
+    rule = project.options.lag_calendar
+    if rule is LagCalendarRule.SUCCESSOR:
+        return succ.calendar_id
+    if rule is LagCalendarRule.TWENTY_FOUR_HOUR:
+        return H24_ID
+    if rule is LagCalendarRule.PROJECT_DEFAULT:
+        return project.default_calendar_id
+    return pred.calendar_id
+
+
+def topological_order(
     acts: list[Activity], index: dict[str, int], edges: list[tuple[int, int]]
 ) -> list[int]:
     """Kahn's order of activity positions; raise `CycleError` naming one loop's codes."""
@@ -109,7 +131,7 @@ def _topological_order(
     raise CycleError([acts[i].code for i in loop])
 
 
-def _horizon(project: Project, extra_days: int) -> tuple[dt.date, dt.date]:
+def horizon(project: Project, extra_days: int) -> tuple[dt.date, dt.date]:
     """Days to compile calendars over: every known date plus room for the work."""
     moments = [m for m in (project.data_date, project.planned_start, project.must_finish_by) if m]
     total = 0
@@ -157,7 +179,7 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             raise NegativeDurationError(a.code, min(a.original_duration, a.remaining_duration))
         index[a.id] = i
 
-    first, last = _horizon(project, extra_days)
+    first, last = horizon(project, extra_days)
     compiled: dict[str, CompiledCalendar] = {}
 
     def calendar_of(cid: str) -> CompiledCalendar:
@@ -171,7 +193,7 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
         return found
 
     cal = [calendar_of(a.calendar_id) for a in acts]
-    h24 = compiled.setdefault("\x0024h", compile_calendar(calendar_24h(), first, last))
+    h24 = compiled.setdefault(H24_ID, compile_calendar(calendar_24h(), first, last))
 
     links: list[_LinkRow] = []
     edges: list[tuple[int, int]] = []
@@ -182,22 +204,11 @@ def _schedule(project: Project, extra_days: int) -> Schedule:  # noqa: C901 - th
             raise UnknownActivityError(k.pred_id, where=f"link {k.pred_id} -> {k.succ_id}")
         if s is None:
             raise UnknownActivityError(k.succ_id, where=f"link {k.pred_id} -> {k.succ_id}")
-        lag_cal: CompiledCalendar | None
-        if k.lag_unit is LagUnit.ELAPSED:
-            lag_cal = h24
-        elif k.lag_calendar_id:
-            lag_cal = calendar_of(k.lag_calendar_id)
-        elif options.lag_calendar is LagCalendarRule.SUCCESSOR:
-            lag_cal = cal[s]
-        elif options.lag_calendar is LagCalendarRule.TWENTY_FOUR_HOUR:
-            lag_cal = h24
-        elif options.lag_calendar is LagCalendarRule.PROJECT_DEFAULT:
-            lag_cal = calendar_of(project.default_calendar_id)
-        else:
-            lag_cal = cal[p]
+        lag_cid = lag_calendar_id(project, k, acts[p], acts[s])
+        lag_cal = h24 if lag_cid == H24_ID else calendar_of(lag_cid)
         links.append(_LinkRow(p, s, _LINK_CODE[k.type], k.lag, k.lag_unit, lag_cal))
         edges.append((p, s))
-    order = _topological_order(acts, index, edges)
+    order = topological_order(acts, index, edges)
 
     preds: list[list[_LinkRow]] = [[] for _ in range(n)]
     succs: list[list[_LinkRow]] = [[] for _ in range(n)]

@@ -52,7 +52,7 @@ from sitebook.engine.calendars import (
     from_minutes,
     to_minutes,
 )
-from sitebook.engine.cpm_core import _horizon
+from sitebook.engine.cpm_core import horizon
 from sitebook.engine.errors import NetworkError
 from sitebook.engine.network import (
     Activity,
@@ -191,7 +191,7 @@ def _simulate(
 ) -> RiskResult:
     acts = project.activities
     pessimistic_extra = sum(max(0, t.pessimistic - t.most_likely) for t in durations.values())
-    first, last = _horizon(project, extra_days + pessimistic_extra * 3 // 1440)
+    first, last = horizon(project, extra_days + pessimistic_extra * 3 // 1440)
     default_id = project.default_calendar_id
     source = project.calendars.get(default_id) or Calendar(id=default_id)
     cal = compile_calendar(source, first, last)

@@ -15,13 +15,12 @@ import numpy as np
 import numpy.typing as npt
 
 from sitebook.engine.calendars import CompiledCalendar, to_minutes
-from sitebook.engine.cpm_core import _topological_order
+from sitebook.engine.cpm_core import lag_calendar_id, topological_order
 from sitebook.engine.errors import NetworkError
 from sitebook.engine.network import (
     Activity,
     ActivityType,
     ConstraintType,
-    LagCalendarRule,
     LagUnit,
     LinkType,
     Project,
@@ -96,15 +95,17 @@ def prepare(project: Project, cal: CompiledCalendar, notes: dict[str, int]) -> R
         elif k.lag_unit is LagUnit.ELAPSED:
             lag = round(k.lag * hpd / 24)
             elapsed += 1
-        elif k.lag and _lag_calendar(project, k.lag_calendar_id, acts[p], acts[s]) != (
-            cal.calendar.id
+        elif (
+            k.lag
+            and (lag_calendar_id(project, k, acts[p], acts[s]) or project.default_calendar_id)
+            != cal.calendar.id
         ):
             other_lag_calendar += 1
         kind = _KIND[k.type]
         preds[s].append((p, kind, lag, percent))
         succs[p].append((s, kind, lag, percent))
         edges.append((p, s))
-    order = _topological_order(acts, index, edges)
+    order = topological_order(acts, index, edges)
     net = RiskNetwork(
         order=order,
         preds=preds,
@@ -137,20 +138,6 @@ def note(notes: dict[str, int], kind: str, count: int) -> None:
     """Record that `count` activities or links are of `kind`, unless there are none."""
     if count:
         notes[kind] = count
-
-
-def _lag_calendar(project: Project, own: str | None, pred: Activity, succ: Activity) -> str:
-    """The id of the calendar cpm_core counts a working lag on."""
-    rule = project.options.lag_calendar
-    if own:
-        return own
-    if rule is LagCalendarRule.SUCCESSOR:
-        return succ.calendar_id or project.default_calendar_id
-    if rule is LagCalendarRule.TWENTY_FOUR_HOUR:
-        return "\x0024h"
-    if rule is LagCalendarRule.PROJECT_DEFAULT:
-        return project.default_calendar_id
-    return pred.calendar_id or project.default_calendar_id
 
 
 def _prepare_activity(
